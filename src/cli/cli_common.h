@@ -1,0 +1,51 @@
+// What every subcommand shares: global options, opening the database, printing results
+// for people or as JSON, and turning a Status into an exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "jobs/job_manager.h"
+#include "store/job_store.h"
+
+namespace a11y::cli {
+
+// Exit codes, documented in README.md.
+enum ExitCode {
+  kExitOk = 0,
+  kExitError = 1,      // Database unavailable, I/O or internal errors.
+  kExitUsage = 2,      // Bad command line or invalid argument.
+  kExitNotFound = 3,   // No such job.
+  kExitConflict = 4,   // Illegal transition, duplicate id, lock held by another.
+};
+
+struct GlobalOptions {
+  std::string database = "sqlite:./data/auto-a11y.db";
+  bool json = false;
+  std::string log_level = "info";
+};
+
+// An open, migrated store and a JobManager over it.
+struct Session {
+  std::unique_ptr<JobStore> store;
+  std::unique_ptr<JobManager> manager;
+};
+
+// Opens and migrates the database named by the global options. Prints the error and
+// returns null on failure, setting *exit_code.
+std::unique_ptr<Session> OpenSession(const GlobalOptions& options, int* exit_code,
+                                     JobManagerOptions manager_options = {});
+
+int ExitCodeFor(const Status& status);
+// Prints the error (to stderr, or as {"error": ...} JSON on stdout) and returns its exit code.
+int Fail(const GlobalOptions& options, const Status& status);
+void PrintJson(const Json& value);
+
+void AddJobsCommands(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddWorkerCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddMigrateCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+
+}  // namespace a11y::cli

@@ -1,0 +1,476 @@
+#include "jobs/worker.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace a11y {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+std::string DefaultWorkerId() {
+  char host[256] = "localhost";
+  gethostname(host, sizeof host - 1);
+  std::random_device rd;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%04x", rd() & 0xffff);
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" + suffix;
+}
+
+}  // namespace
+
+Micros RetryPolicy::Backoff(int attempt, std::mt19937_64& rng) const {
+  const double exponent = std::min(std::max(attempt - 1, 0), 30);
+  double delay = std::min(static_cast<double>(base.count()) * std::pow(2.0, exponent),
+                          static_cast<double>(max.count()));
+  std::uniform_real_distribution<double> spread(1.0 - jitter, 1.0 + jitter);
+  return Micros(static_cast<int64_t>(delay * spread(rng)));
+}
+
+// One claimed job as this worker sees it.
+struct Worker::RunningJob {
+  explicit RunningJob(Job j) : job(std::move(j)) {}
+  Job job;
+  CancellationToken token;
+  std::atomic<bool> lease_lost{false};
+  std::atomic<bool> releasing{false};  // Shutdown stopped it: give it back, not cancel it.
+  std::atomic<bool> finished{false};   // Its finish is queued; nothing more to write.
+  std::mutex progress_mu;
+  Progress progress;
+  bool progress_dirty = false;
+  SteadyClock::time_point progress_written{};
+
+  void LoseLease() {
+    lease_lost = true;
+    token.Cancel();
+  }
+};
+
+class Worker::Context : public JobContext {
+ public:
+  Context(Worker* worker, RunningJob* running) : worker_(worker), running_(running) {}
+  const Job& job() const override { return running_->job; }
+  const std::string& worker_id() const override { return worker_->options_.worker_id; }
+
+  void ReportProgress(int64_t current, int64_t total, std::string message,
+                      Json details) override {
+    std::lock_guard<std::mutex> lock(running_->progress_mu);
+    Progress& p = running_->progress;
+    p.current = current;
+    p.total = total;
+    p.message = std::move(message);
+    p.details = details.is_object() ? std::move(details) : Json::object();
+    p.ComputePercentage();
+    running_->progress_dirty = true;
+  }
+
+  Status SaveCheckpoint(const Json& checkpoint) override {
+    Status st = worker_->store_->SaveCheckpoint(running_->job.job_id, running_->job.lock_token,
+                                                checkpoint);
+    if (st.code() == Status::Code::kLeaseLost) running_->LoseLease();
+    return st;
+  }
+
+  CancellationToken& cancellation() override { return running_->token; }
+  JobStore& store() override { return *worker_->store_; }
+  Env& env() override { return worker_->manager_->env(); }
+
+ private:
+  Worker* worker_;
+  RunningJob* running_;
+};
+
+Worker::Worker(JobManager* manager, const HandlerRegistry* handlers, WorkerOptions options)
+    : manager_(manager),
+      store_(&manager->store()),
+      handlers_(handlers),
+      options_(std::move(options)),
+      rng_(std::random_device{}()) {
+  if (options_.worker_id.empty()) options_.worker_id = DefaultWorkerId();
+  if (options_.heartbeat_interval <= Micros::zero()) {
+    options_.heartbeat_interval = options_.lease / 3;
+  }
+  options_.concurrency = std::max(options_.concurrency, 1);
+  options_.claim_batch = std::max(options_.claim_batch, 1);
+}
+
+Worker::~Worker() { Shutdown(); }
+
+Status Worker::Start() {
+  if (started_) return Status::FailedPrecondition("worker already started");
+  if (handlers_->Types().empty()) return Status::InvalidArgument("no job handlers registered");
+  if (options_.lease < std::chrono::milliseconds(100)) {
+    return Status::InvalidArgument("lease must be at least 100ms");
+  }
+  started_ = true;
+  manager_->AddListener(this);
+  finisher_ = std::thread([this] { FinishLoop(); });
+  monitor_ = std::thread([this] { MonitorLoop(); });
+  for (int i = 0; i < options_.concurrency; ++i) executors_.emplace_back([this] { ExecuteLoop(); });
+  dispatcher_ = std::thread([this] { DispatchLoop(); });
+  spdlog::info("worker {} started: {} slots, lease {}ms", options_.worker_id,
+               options_.concurrency, options_.lease.count() / 1000);
+  return Status::Ok();
+}
+
+int Worker::RunningJobs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return busy_slots_;
+}
+
+void Worker::OnCancellationRequested(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = running_.find(job_id);
+  if (it != running_.end()) it->second->token.Cancel();
+}
+
+void Worker::DispatchLoop() {
+  const std::vector<std::string> types = handlers_->Types();
+  while (!stopping_) {
+    int free_slots;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      dispatch_cv_.wait(lock, [&] { return stopping_ || busy_slots_ < options_.concurrency; });
+      if (stopping_) break;
+      free_slots = options_.concurrency - busy_slots_;
+    }
+    // The stamp is read before claiming so that work committed after an empty claim
+    // still wakes the wait below.
+    const int64_t stamp = store_->ChangeStamp();
+    auto claimed = store_->ClaimJobs({options_.worker_id, options_.queues, types,
+                                      std::min(free_slots, options_.claim_batch), options_.lease});
+    if (!claimed.ok()) {
+      spdlog::warn("worker {}: claim failed: {}", options_.worker_id, claimed.status().ToString());
+      std::unique_lock<std::mutex> lock(mu_);
+      dispatch_cv_.wait_for(lock, options_.idle_wait, [&] { return stopping_.load(); });
+      continue;
+    }
+    if (claimed->empty()) {
+      store_->WaitForChange(stamp, options_.idle_wait);
+      continue;
+    }
+    counters_.claimed += static_cast<int64_t>(claimed->size());
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (Job& job : *claimed) {
+        auto running = std::make_shared<RunningJob>(std::move(job));
+        running_[running->job.job_id] = running;
+        ready_.push_back(std::move(running));
+        ++busy_slots_;
+      }
+    }
+    work_cv_.notify_all();
+  }
+}
+
+void Worker::ExecuteLoop() {
+  while (true) {
+    std::shared_ptr<RunningJob> running;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [&] { return stopped_ || !ready_.empty(); });
+      if (ready_.empty()) return;
+      running = std::move(ready_.front());
+      ready_.pop_front();
+    }
+    RunOne(running);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      running_.erase(running->job.job_id);
+      --busy_slots_;
+    }
+    dispatch_cv_.notify_all();
+  }
+}
+
+void Worker::RunOne(const std::shared_ptr<RunningJob>& running) {
+  Outcome outcome;
+  JobHandler* handler = handlers_->Find(running->job.job_type);
+  if (running->releasing) {
+    outcome = Outcome::Cancelled();  // Shutdown began before it started: give it back.
+  } else if (handler == nullptr) {
+    outcome = Outcome::Failed("no handler for job type '" + running->job.job_type + "'");
+  } else {
+    Context context(this, running.get());
+    // The one place a handler's exception is caught: it becomes a failed attempt.
+    try {
+      outcome = handler->Run(context);
+    } catch (const std::exception& e) {
+      ++counters_.handler_exceptions;
+      outcome = Outcome::Retry(std::string("handler threw: ") + e.what());
+    } catch (...) {
+      ++counters_.handler_exceptions;
+      outcome = Outcome::Retry("handler threw a non-standard exception");
+    }
+  }
+  if (running->lease_lost || abandoned_) {
+    ++counters_.leases_lost;  // Another worker owns it now; fencing would refuse our write.
+    return;
+  }
+  if (running->finished.exchange(true)) return;  // Shutdown already gave it back.
+  Enqueue(DecideFinish(*running, std::move(outcome)));
+}
+
+Finish Worker::DecideFinish(RunningJob& running, Outcome outcome) {
+  Finish finish;
+  finish.job_id = running.job.job_id;
+  finish.token = running.job.lock_token;
+  {
+    std::lock_guard<std::mutex> lock(running.progress_mu);
+    if (running.progress_dirty) finish.progress = running.progress;
+    running.progress_dirty = false;
+  }
+  const Job& job = running.job;
+  switch (outcome.kind) {
+    case Outcome::Kind::kCompleted:
+      finish.kind = Finish::Kind::kCompleted;
+      finish.result = std::move(outcome.result);
+      break;
+    case Outcome::Kind::kCancelled:
+      finish.kind = running.releasing ? Finish::Kind::kRelease : Finish::Kind::kCancelled;
+      break;
+    case Outcome::Kind::kFailed:
+      finish.kind = Finish::Kind::kFailed;
+      finish.error = std::move(outcome.error);
+      break;
+    case Outcome::Kind::kRetry:
+      if (job.attempt >= job.max_attempts) {
+        finish.kind = Finish::Kind::kFailed;
+        finish.error = outcome.error + " (attempt " + std::to_string(job.attempt) + " of " +
+                       std::to_string(job.max_attempts) + "; no attempts left)";
+      } else {
+        finish.kind = Finish::Kind::kRetry;
+        finish.error = outcome.error + " (attempt " + std::to_string(job.attempt) + " of " +
+                       std::to_string(job.max_attempts) + ")";
+        Micros delay;
+        if (outcome.retry_after) {
+          delay = *outcome.retry_after;
+        } else {
+          std::lock_guard<std::mutex> lock(rng_mu_);
+          delay = options_.retry.Backoff(job.attempt, rng_);
+        }
+        finish.run_after = manager_->env().Now() + delay;
+      }
+      break;
+  }
+  return finish;
+}
+
+void Worker::Enqueue(Finish finish) {
+  {
+    std::lock_guard<std::mutex> lock(finish_mu_);
+    pending_finishes_.push_back(std::move(finish));
+  }
+  finish_cv_.notify_all();
+}
+
+void Worker::FinishLoop() {
+  while (true) {
+    std::vector<Finish> batch;
+    {
+      std::unique_lock<std::mutex> lock(finish_mu_);
+      finish_cv_.wait(lock, [&] { return finisher_stop_ || !pending_finishes_.empty(); });
+      if (pending_finishes_.empty()) return;
+      batch.swap(pending_finishes_);
+      finishes_in_flight_ = static_cast<int>(batch.size());
+    }
+    auto results = abandoned_ ? Result<std::vector<Status>>(std::vector<Status>())
+                              : store_->FinishJobs(batch);
+    if (!results.ok()) {
+      // The database is unreachable for now: keep the batch and try again. If it stays
+      // away past the lease, the reaper hands the jobs to another worker and fencing makes
+      // these writes harmless.
+      spdlog::warn("worker {}: writing {} outcomes failed: {}", options_.worker_id, batch.size(),
+                   results.status().ToString());
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::lock_guard<std::mutex> lock(finish_mu_);
+      pending_finishes_.insert(pending_finishes_.begin(), batch.begin(), batch.end());
+      finishes_in_flight_ = 0;
+      continue;
+    }
+    for (size_t i = 0; i < results->size(); ++i) {
+      const Status& st = (*results)[i];
+      if (!st.ok()) {
+        if (st.code() == Status::Code::kLeaseLost) ++counters_.leases_lost;
+        spdlog::info("worker {}: outcome of job {} not recorded: {}", options_.worker_id,
+                     batch[i].job_id, st.ToString());
+        continue;
+      }
+      switch (batch[i].kind) {
+        case Finish::Kind::kCompleted: ++counters_.completed; break;
+        case Finish::Kind::kFailed: ++counters_.failed; break;
+        case Finish::Kind::kCancelled: ++counters_.cancelled; break;
+        case Finish::Kind::kRetry: ++counters_.retried; break;
+        case Finish::Kind::kRelease: ++counters_.released; break;
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(finish_mu_);
+      finishes_in_flight_ = 0;
+    }
+    finish_cv_.notify_all();
+  }
+}
+
+void Worker::DrainFinishes() {
+  std::unique_lock<std::mutex> lock(finish_mu_);
+  finish_cv_.wait(lock, [&] { return pending_finishes_.empty() && finishes_in_flight_ == 0; });
+}
+
+void Worker::MonitorLoop() {
+  const Micros tick = std::min(options_.cancel_poll, options_.progress_interval);
+  auto last_heartbeat = SteadyClock::now();
+  auto last_reap = SteadyClock::time_point{};
+  auto last_retention = SteadyClock::now();
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(monitor_mu_);
+      monitor_cv_.wait_for(lock, tick, [&] { return stopped_.load(); });
+    }
+    if (stopped_ || abandoned_) return;
+    FlushProgress(false);
+    const auto now = SteadyClock::now();
+    const bool extend = now - last_heartbeat >= options_.heartbeat_interval;
+    CheckLeases(extend);
+    if (extend) last_heartbeat = now;
+    if (options_.run_maintenance && !stopping_) {
+      if (now - last_reap >= options_.reaper_interval) {
+        last_reap = now;
+        auto recovered = manager_->CleanupStaleJobs();
+        if (!recovered.ok()) {
+          spdlog::warn("lease reaper: {}", recovered.status().ToString());
+        } else if (recovered->total() > 0) {
+          spdlog::info("lease reaper: {} requeued, {} failed, {} cancelled", recovered->requeued,
+                       recovered->failed, recovered->cancelled);
+        }
+      }
+      if (now - last_retention >= options_.retention_interval) {
+        last_retention = now;
+        auto deleted = manager_->ApplyRetention();
+        if (!deleted.ok()) spdlog::warn("retention: {}", deleted.status().ToString());
+      }
+    }
+  }
+}
+
+void Worker::FlushProgress(bool all) {
+  std::vector<std::shared_ptr<RunningJob>> jobs;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, running] : running_) jobs.push_back(running);
+  }
+  const auto now = SteadyClock::now();
+  for (const auto& running : jobs) {
+    Progress progress;
+    {
+      std::lock_guard<std::mutex> lock(running->progress_mu);
+      if (!running->progress_dirty || running->finished) continue;
+      if (!all && now - running->progress_written < options_.progress_interval) continue;
+      progress = running->progress;
+      running->progress_dirty = false;
+      running->progress_written = now;
+    }
+    Status st = store_->UpdateProgress(running->job.job_id, progress, running->job.lock_token);
+    if (st.code() == Status::Code::kLeaseLost && !running->finished) running->LoseLease();
+  }
+}
+
+void Worker::CheckLeases(bool extend) {
+  std::vector<std::shared_ptr<RunningJob>> jobs;
+  std::vector<HeldJob> held;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, running] : running_) {
+      if (running->finished) continue;
+      jobs.push_back(running);
+      held.push_back({id, running->job.lock_token});
+    }
+  }
+  if (held.empty()) return;
+  auto states = store_->CheckLeases(options_.worker_id, held,
+                                    extend ? std::optional<Micros>(options_.lease) : std::nullopt);
+  if (!states.ok()) {
+    spdlog::warn("worker {}: lease check failed: {}", options_.worker_id,
+                 states.status().ToString());
+    return;
+  }
+  for (size_t i = 0; i < states->size() && i < jobs.size(); ++i) {
+    const LeaseState& state = (*states)[i];
+    if (!state.held) {
+      if (!jobs[i]->finished) jobs[i]->LoseLease();
+    } else if (state.cancellation_requested) {
+      jobs[i]->token.Cancel();
+    }
+  }
+}
+
+void Worker::Shutdown() {
+  if (!started_ || stopped_) return;
+  stopping_ = true;
+  dispatch_cv_.notify_all();
+  if (dispatcher_.joinable()) dispatcher_.join();
+
+  auto wait_idle = [&](Micros limit) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return dispatch_cv_.wait_for(lock, limit, [&] { return busy_slots_ == 0; });
+  };
+  if (!abandoned_ && !wait_idle(options_.shutdown_grace)) {
+    std::vector<std::shared_ptr<RunningJob>> left;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [id, running] : running_) left.push_back(running);
+      for (const auto& running : ready_) left.push_back(running);
+    }
+    spdlog::info("worker {}: releasing {} unfinished jobs", options_.worker_id, left.size());
+    for (const auto& running : left) {
+      running->releasing = true;
+      running->token.Cancel();
+    }
+    if (!wait_idle(std::chrono::seconds(2))) {
+      // Handlers that ignore cancellation: give their jobs back now. Their late writes
+      // carry a token that no longer matches a running job, so they are refused.
+      for (const auto& running : left) {
+        if (running->finished.exchange(true)) continue;
+        Finish release;
+        release.job_id = running->job.job_id;
+        release.token = running->job.lock_token;
+        release.kind = Finish::Kind::kRelease;
+        release.error = "released at worker shutdown";
+        Enqueue(std::move(release));
+      }
+    }
+  }
+  DrainFinishes();
+  stopped_ = true;
+  work_cv_.notify_all();
+  for (auto& t : executors_) {
+    if (t.joinable()) t.join();
+  }
+  DrainFinishes();
+  {
+    std::lock_guard<std::mutex> lock(finish_mu_);
+    finisher_stop_ = true;
+  }
+  finish_cv_.notify_all();
+  if (finisher_.joinable()) finisher_.join();
+  monitor_cv_.notify_all();
+  if (monitor_.joinable()) monitor_.join();
+  manager_->RemoveListener(this);
+  spdlog::info("worker {} stopped: {} completed, {} failed, {} retried, {} cancelled, {} released",
+               options_.worker_id, counters_.completed.load(), counters_.failed.load(),
+               counters_.retried.load(), counters_.cancelled.load(), counters_.released.load());
+}
+
+void Worker::Abandon() {
+  abandoned_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, running] : running_) running->token.Cancel();
+  }
+  Shutdown();
+}
+
+}  // namespace a11y

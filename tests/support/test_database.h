@@ -1,0 +1,54 @@
+// Fresh, migrated databases for tests, one per test, on every backend the suite covers.
+// SQLite always runs (a file in a temporary folder). PostgreSQL runs when
+// A11Y_TEST_POSTGRES_URL names a server where the test may create databases; without it
+// those tests skip with a message — except under CI (CI=true), where they fail.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/env.h"
+#include "store/job_store.h"
+
+namespace a11y::testing {
+
+class TestDatabase {
+ public:
+  ~TestDatabase();
+  const std::string& url() const { return url_; }
+  const std::string& backend() const { return backend_; }
+  // A new store on the same database (as another process would open it).
+  std::unique_ptr<JobStore> OpenStore(Env* env) const;
+
+  // Creates the database and migrates it. Returns null and sets *skip_reason when the
+  // backend is not available here.
+  static std::unique_ptr<TestDatabase> Create(const std::string& backend,
+                                              std::string* skip_reason);
+
+ private:
+  std::string backend_;
+  std::string url_;
+  std::string cleanup_;  // SQLite: folder to remove; PostgreSQL: database to drop.
+  std::string admin_url_;
+};
+
+// "sqlite", and "postgresql" (which may skip).
+std::vector<std::string> AllBackends();
+
+// A fixed starting instant for ManualEnv, so tests can move time freely.
+TimePoint TestEpoch();
+
+}  // namespace a11y::testing
+
+// Inside a test or SetUp: creates `var` for `backend`, or skips (fails under CI).
+#define A11Y_REQUIRE_DATABASE(var, backend)                                         \
+  std::string var##_skip;                                                             \
+  auto var = ::a11y::testing::TestDatabase::Create(backend, &var##_skip);             \
+  if (!var) {                                                                         \
+    if (std::getenv("CI") && std::string(std::getenv("CI")) == "true")               \
+      FAIL() << var##_skip;                                                          \
+    GTEST_SKIP() << var##_skip;                                                      \
+  }
