@@ -95,6 +95,7 @@ Worker::Worker(JobManager* manager, const HandlerRegistry* handlers, WorkerOptio
   }
   options_.concurrency = std::max(options_.concurrency, 1);
   options_.claim_batch = std::max(options_.claim_batch, 1);
+  batch_threshold_ = std::max(1, std::min(options_.concurrency / 4, options_.claim_batch));
 }
 
 Worker::~Worker() { Shutdown(); }
@@ -132,8 +133,13 @@ void Worker::DispatchLoop() {
   while (!stopping_) {
     int free_slots;
     {
+      // Claim in batches: wait briefly for a quarter of the slots to free up rather than
+      // paying a transaction for every single slot that frees.
       std::unique_lock<std::mutex> lock(mu_);
       dispatch_cv_.wait(lock, [&] { return stopping_ || busy_slots_ < options_.concurrency; });
+      dispatch_cv_.wait_for(lock, std::chrono::milliseconds(1), [&] {
+        return stopping_ || busy_slots_ <= options_.concurrency - batch_threshold_;
+      });
       if (stopping_) break;
       free_slots = options_.concurrency - busy_slots_;
     }
@@ -160,9 +166,9 @@ void Worker::DispatchLoop() {
         running_[running->job.job_id] = running;
         ready_.push_back(std::move(running));
         ++busy_slots_;
+        work_cv_.notify_one();
       }
     }
-    work_cv_.notify_all();
   }
 }
 
@@ -177,12 +183,14 @@ void Worker::ExecuteLoop() {
       ready_.pop_front();
     }
     RunOne(running);
+    bool wake_dispatcher;
     {
       std::lock_guard<std::mutex> lock(mu_);
       running_.erase(running->job.job_id);
       --busy_slots_;
+      wake_dispatcher = busy_slots_ <= options_.concurrency - batch_threshold_ || stopping_;
     }
-    dispatch_cv_.notify_all();
+    if (wake_dispatcher) dispatch_cv_.notify_all();
   }
 }
 

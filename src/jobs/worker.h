@@ -110,6 +110,7 @@ class Worker : public JobEventListener {
   std::deque<std::shared_ptr<RunningJob>> ready_;
   std::map<std::string, std::shared_ptr<RunningJob>> running_;
   int busy_slots_ = 0;
+  int batch_threshold_ = 1;  // Free slots worth a claim without waiting.
 
   std::mutex finish_mu_;
   std::condition_variable finish_cv_;

@@ -52,9 +52,8 @@ CREATE INDEX jobs_completed_at        ON jobs (completed_at) WHERE completed_at 
 CREATE INDEX jobs_created             ON jobs (created_at, job_id);
 -- Claiming the next job walks this index in order: a lookup, not a scan.
 CREATE INDEX jobs_claim ON jobs (priority DESC, run_after, created_at) WHERE status = 'pending';
--- The lease reaper and worker polls touch only active rows.
-CREATE INDEX jobs_active_lease  ON jobs (lock_expiry) WHERE status IN ('running','cancelling');
-CREATE INDEX jobs_active_holder ON jobs (lock_holder) WHERE status IN ('running','cancelling');
+-- The lease reaper touches only active rows. (Worker lease checks go by job_id.)
+CREATE INDEX jobs_active_lease ON jobs (lock_expiry) WHERE status IN ('running','cancelling');
 CREATE INDEX jobs_parent ON jobs (parent_job_id) WHERE parent_job_id IS NOT NULL;
 
 CREATE TABLE job_ledger (

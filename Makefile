@@ -1,0 +1,33 @@
+# The two commands of the README, and the pieces they are made of.
+#   make run   — install dependencies, build, migrate the embedded database, start workers
+#   make test  — install dependencies, build, run every test (release, ASan+UBSan, TSan)
+JOBS ?= 2
+DATABASE ?= sqlite:./data/auto-a11y.db
+RELEASE := build/release
+
+.PHONY: all deps build run test test-release test-asan test-tsan bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake --preset release -DA11Y_WERROR=ON >/dev/null
+	@cmake --build --preset release -j$(JOBS)
+
+run: build
+	$(RELEASE)/auto-a11y --database $(DATABASE) migrate
+	$(RELEASE)/auto-a11y --database $(DATABASE) worker --concurrency 4
+
+test: build
+	@scripts/run-tests
+
+bench: build
+	@scripts/run-benchmarks
+
+format:
+	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build
