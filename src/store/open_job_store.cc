@@ -2,9 +2,7 @@
 
 #include "store/job_store.h"
 #include "store/sqlite/sqlite_job_store.h"
-#if defined(A11Y_WITH_POSTGRES)
 #include "store/postgres/postgres_job_store.h"
-#endif
 
 namespace a11y {
 
@@ -42,11 +40,7 @@ Result<std::unique_ptr<JobStore>> OpenJobStore(const std::string& url, Env* env)
     return OpenSqliteJobStore(path, env, options);
   }
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-#if defined(A11Y_WITH_POSTGRES)
     return OpenPostgresJobStore(url, env);
-#else
-    return Status::InvalidArgument("this build has no PostgreSQL support");
-#endif
   }
   return Status::InvalidArgument("database URL '" + url +
                                  "' is neither sqlite:PATH nor postgresql://...");

@@ -49,13 +49,7 @@ std::string WithDatabase(const std::string& url, const std::string& name) {
 
 TimePoint TestEpoch() { return FromUnixMicros(int64_t{1'800'000'000} * 1'000'000); }
 
-std::vector<std::string> AllBackends() {
-#if defined(A11Y_WITH_POSTGRES)
-  return {"sqlite", "postgresql"};
-#else
-  return {"sqlite"};
-#endif
-}
+std::vector<std::string> AllBackends() { return {"sqlite", "postgresql"}; }
 
 std::unique_ptr<TestDatabase> TestDatabase::Create(const std::string& backend,
                                                    std::string* skip_reason) {

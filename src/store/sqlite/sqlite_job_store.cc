@@ -430,7 +430,9 @@ class SqliteJobStore : public JobStore {
         "lock_expiry = ?3, lock_token = lock_token + 1, attempt = attempt + 1, "
         "started_at = COALESCE(started_at, ?2), heartbeat_at = ?2, updated_at = ?2 "
         "WHERE job_id IN (SELECT job_id FROM jobs INDEXED BY jobs_claim "
-        "WHERE status = 'pending' AND run_after <= ?2");
+        "WHERE status = 'pending' AND run_after <= ?2 "
+        // A pending job locked through AcquireLock is not claimable until that lock expires.
+        "AND (lock_holder IS NULL OR lock_expiry < ?2)");
     if (!request.queues.empty()) sql += " AND queue IN (SELECT value FROM json_each(?5))";
     if (!request.job_types.empty()) sql += " AND job_type IN (SELECT value FROM json_each(?6))";
     sql += " ORDER BY priority DESC, run_after, created_at LIMIT ?4) RETURNING ";

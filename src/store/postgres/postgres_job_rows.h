@@ -1,0 +1,28 @@
+// How a Job maps to a row of the jobs table, and the keyset cursor of ListJobs.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+#include "store/job.h"
+#include "store/postgres/postgres_connection.h"
+
+namespace a11y::pg {
+
+// The select list that RowToJob decodes, in column order; times as epoch microseconds.
+const std::string& JobSelectList();
+// "(job_id, job_type, ...)": every column, for INSERT.
+const std::string& JobInsertColumns();
+// "($k::text, $k+1::text, ...)": one row of placeholders starting at $first.
+std::string JobInsertPlaceholders(int first);
+int JobColumnCount();
+// Appends the job's values in column order.
+void AppendJobParams(const Job& job, Params* params);
+// Decodes row `row` of a result selected with JobSelectList().
+Job RowToJob(const PgResult& result, int row);
+
+// The opaque ListJobs cursor: the (created_at, job_id) of the last job returned.
+std::string EncodeCursor(TimePoint created_at, const std::string& job_id);
+Status DecodeCursor(const std::string& cursor, TimePoint* created_at, std::string* job_id);
+
+}  // namespace a11y::pg

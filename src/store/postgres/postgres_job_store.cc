@@ -1,0 +1,917 @@
+#include "store/postgres/postgres_job_store.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
+#include "store/postgres/postgres_connection.h"
+#include "store/postgres/postgres_job_rows.h"
+#include "store/postgres/postgres_migrations.h"
+
+namespace a11y {
+namespace {
+
+using pg::Bool;
+using pg::Double;
+using pg::Int;
+using pg::JsonText;
+using pg::OptText;
+using pg::Params;
+using pg::PgConnection;
+using pg::PgResult;
+using pg::Text;
+using pg::TextArray;
+using pg::Time;
+
+constexpr int kPoolSize = 8;
+constexpr int kInsertChunk = 500;  // Rows per INSERT: 34 params each, under libpq's 65535.
+constexpr int kMaxListLimit = 1000;
+
+constexpr const char* kFinalStatuses = "('completed', 'failed', 'cancelled')";
+constexpr const char* kActiveStatuses = "('running', 'cancelling')";
+
+// What a no-match write reads back to explain itself.
+struct RowState {
+  JobStatus status;
+  int64_t lock_token;
+  std::optional<std::string> lock_holder;
+};
+
+class PostgresJobStore : public JobStore {
+ public:
+  PostgresJobStore(std::string url, Env* env) : url_(url), env_(env), pool_(url, kPoolSize) {}
+
+  std::string BackendName() const override { return "postgres"; }
+
+  Status Migrate() override {
+    return WithConnection(
+        [&](PgConnection* conn) -> Status { return pg::ApplyMigrations(conn, env_, latency()); });
+  }
+
+  Result<int> SchemaVersion() override {
+    return WithConnection(
+        [&](PgConnection* conn) { return pg::CurrentSchemaVersion(conn, latency()); });
+  }
+
+  Status InsertJobs(const std::vector<Job>& jobs) override;
+  Result<Job> GetJob(const std::string& job_id, const Scope& scope) override;
+  Result<JobPage> ListJobs(const JobFilter& filter, const Scope& scope) override;
+  Result<Job> TransitionStatus(const StatusChange& change) override;
+  Status UpdateProgress(const std::string& job_id, const Progress& progress,
+                        std::optional<int64_t> fence) override;
+  Status SaveCheckpoint(const std::string& job_id, int64_t token, const Json& checkpoint) override;
+  Result<CancelResult> RequestCancellation(const std::string& job_id,
+                                           const std::string& requested_by,
+                                           const Scope& scope) override;
+  Result<bool> IsCancellationRequested(const std::string& job_id) override;
+  Result<Lease> AcquireLock(const std::string& job_id, const std::string& holder,
+                            Micros lease) override;
+  Status ReleaseLock(const std::string& job_id, const std::string& holder) override;
+  Result<std::vector<Job>> ClaimJobs(const ClaimRequest& request) override;
+  Result<std::vector<LeaseState>> CheckLeases(const std::string& worker_id,
+                                              const std::vector<HeldJob>& held,
+                                              std::optional<Micros> extend) override;
+  Result<std::vector<Status>> FinishJobs(const std::vector<Finish>& finishes) override;
+  Result<RecoveryReport> RecoverAbandonedJobs(std::optional<Micros> stale_after,
+                                              int limit) override;
+  Result<int64_t> DeleteFinishedJobs(TimePoint finished_before, TimePoint cancelled_before,
+                                     int limit) override;
+  Result<StoreStatistics> Statistics(const StatsFilter& filter) override;
+  int64_t ChangeStamp() override;
+  void WaitForChange(int64_t since, Micros timeout) override;
+  Status RecordLedgerEffect(const std::string& job_id, int64_t token,
+                            const std::string& worker_id) override;
+  Result<LedgerSummary> GetLedgerSummary() override;
+
+  StoreMetrics& metrics() override { return metrics_; }
+
+ private:
+  LatencyHistogram* latency() { return &metrics_.query_latency; }
+
+  // Runs `fn` with a pooled connection; kUnavailable when none can be had.
+  template <typename Fn>
+  auto WithConnection(Fn&& fn) -> decltype(fn(std::declval<PgConnection*>())) {
+    auto handle = pool_.Acquire();
+    if (!handle.ok()) return handle.status();
+    return fn(handle->get());
+  }
+
+  Result<PgResult> Exec(PgConnection* conn, const std::string& sql, const Params& params) {
+    return conn->Exec(sql, params, latency());
+  }
+
+  // The job's status, token and holder, or nullopt when it does not exist (in `user_id`'s
+  // scope when given). Used only to explain a write that matched no row.
+  Result<std::optional<RowState>> ReadState(PgConnection* conn, const std::string& job_id,
+                                            const std::optional<std::string>& user_id = {});
+
+  Status Notify(PgConnection* conn) {
+    return Exec(conn, "SELECT pg_notify($1, '')", {Text(pg::kJobsChannel)}).status();
+  }
+
+  // Reads the LISTEN connection, waiting up to `wait` for something to arrive; returns
+  // how much the change stamp moves: the notifications received, plus one when the
+  // connection had to be re-made (notifications may have been missed meanwhile).
+  // REQUIRES: the caller set listen_polling_.
+  int64_t PollListenConnection(Micros wait);
+
+  const std::string url_;
+  Env* const env_;
+  pg::PgPool pool_;
+  StoreMetrics metrics_;
+
+  // The LISTEN connection belongs to whichever thread set listen_polling_; other
+  // waiters sleep on listen_cv_ until it reports. change_stamp_ counts what it received.
+  std::mutex listen_mu_;
+  std::condition_variable listen_cv_;
+  bool listen_polling_ = false;
+  int64_t change_stamp_ = 0;
+  // False until the first attempt to open the LISTEN connection. Every later (re)connect
+  // counts as a change: while we were not listening, notifications may have been lost.
+  bool listen_attempted_ = false;
+  std::unique_ptr<PgConnection> listen_conn_;
+};
+
+std::string ScopeClause(const std::optional<std::string>& user_id, int param) {
+  return user_id ? " AND user_id = $" + std::to_string(param) : "";
+}
+
+Result<std::optional<RowState>> PostgresJobStore::ReadState(
+    PgConnection* conn, const std::string& job_id, const std::optional<std::string>& user_id) {
+  Params params = {Text(job_id)};
+  if (user_id) params.push_back(Text(*user_id));
+  auto r = Exec(conn,
+                "SELECT status, lock_token, lock_holder FROM jobs WHERE job_id = $1" +
+                    ScopeClause(user_id, 2),
+                params);
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return std::optional<RowState>();
+  return std::optional<RowState>(
+      RowState{ParseJobStatus(r->GetText(0, 0)).value_or(JobStatus::kPending), r->GetInt(0, 1),
+               r->GetOptText(0, 2)});
+}
+
+Status NotFound(const std::string& job_id) {
+  return Status::NotFound("job " + job_id + " not found");
+}
+
+Status LeaseLostFor(const std::string& job_id, int64_t token, const RowState& state) {
+  return Status::LeaseLost("job " + job_id + " no longer held with token " + std::to_string(token) +
+                           " (status " + JobStatusName(state.status) + ", token " +
+                           std::to_string(state.lock_token) + ")");
+}
+
+// ---------------------------------------------------------------------------------------
+// Rows in and out.
+
+Status PostgresJobStore::InsertJobs(const std::vector<Job>& jobs) {
+  for (const Job& job : jobs) {
+    if (job.job_id.empty()) return Status::InvalidArgument("job_id is empty");
+    if (job.job_type.empty()) return Status::InvalidArgument("job " + job.job_id + ": no job_type");
+    if (job.status != JobStatus::kPending) {
+      return Status::InvalidArgument("job " + job.job_id + ": a new job must be pending");
+    }
+  }
+  if (jobs.empty()) return Status::Ok();
+  return WithConnection([&](PgConnection* conn) -> Status {
+    return pg::InTransaction(conn, latency(), [&]() -> Status {
+      for (size_t begin = 0; begin < jobs.size(); begin += kInsertChunk) {
+        const size_t end = std::min(jobs.size(), begin + kInsertChunk);
+        std::string sql = "INSERT INTO jobs " + pg::JobInsertColumns() + " VALUES ";
+        Params params;
+        params.reserve((end - begin) * pg::JobColumnCount());
+        for (size_t i = begin; i < end; ++i) {
+          if (i > begin) sql += ", ";
+          sql += pg::JobInsertPlaceholders(static_cast<int>(params.size()) + 1);
+          pg::AppendJobParams(jobs[i], &params);
+        }
+        A11Y_RETURN_IF_ERROR(Exec(conn, sql, params).status());
+      }
+      return Notify(conn);  // Delivered at commit, so listeners never see uncommitted work.
+    });
+  });
+}
+
+Result<Job> PostgresJobStore::GetJob(const std::string& job_id, const Scope& scope) {
+  return WithConnection([&](PgConnection* conn) -> Result<Job> {
+    Params params = {Text(job_id)};
+    if (scope.user_id) params.push_back(Text(*scope.user_id));
+    auto r = Exec(conn,
+                  "SELECT " + pg::JobSelectList() + " FROM jobs WHERE job_id = $1" +
+                      ScopeClause(scope.user_id, 2),
+                  params);
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return NotFound(job_id);
+    return pg::RowToJob(*r, 0);
+  });
+}
+
+Result<JobPage> PostgresJobStore::ListJobs(const JobFilter& filter, const Scope& scope) {
+  const int limit = std::clamp(filter.limit, 1, kMaxListLimit);
+  std::string where = "TRUE";
+  Params params;
+  auto add = [&](const std::string& condition_prefix, pg::Param value,
+                 const std::string& cast = "") {
+    params.push_back(std::move(value));
+    where += " AND " + condition_prefix + "$" + std::to_string(params.size()) + cast;
+  };
+  if (filter.job_type) add("job_type = ", Text(*filter.job_type));
+  if (!filter.statuses.empty()) {
+    std::vector<std::string> names;
+    for (JobStatus s : filter.statuses) names.push_back(JobStatusName(s));
+    params.push_back(TextArray(names));
+    where += " AND status = ANY($" + std::to_string(params.size()) + "::text[])";
+  }
+  if (filter.user_id) add("user_id = ", Text(*filter.user_id));
+  if (scope.user_id) add("user_id = ", Text(*scope.user_id));
+  if (filter.website_id) add("website_id = ", Text(*filter.website_id));
+  if (filter.project_id) add("project_id = ", Text(*filter.project_id));
+  if (filter.created_from) add("created_at >= ", Time(*filter.created_from), "::timestamptz");
+  if (filter.created_to) add("created_at < ", Time(*filter.created_to), "::timestamptz");
+  if (filter.cursor) {
+    TimePoint cursor_created;
+    std::string cursor_id;
+    A11Y_RETURN_IF_ERROR(pg::DecodeCursor(*filter.cursor, &cursor_created, &cursor_id));
+    params.push_back(Time(cursor_created));
+    params.push_back(Text(cursor_id));
+    const std::string n = std::to_string(params.size());
+    where += " AND (created_at, job_id) < ($" + std::to_string(params.size() - 1) +
+             "::timestamptz, $" + n + "::text)";
+  }
+  params.push_back(Int(limit + 1));  // One extra row tells whether another page exists.
+  const std::string sql = "SELECT " + pg::JobSelectList() + " FROM jobs WHERE " + where +
+                          " ORDER BY created_at DESC, job_id DESC LIMIT $" +
+                          std::to_string(params.size()) + "::integer";
+  return WithConnection([&](PgConnection* conn) -> Result<JobPage> {
+    auto r = Exec(conn, sql, params);
+    if (!r.ok()) return r.status();
+    JobPage page;
+    const int rows = std::min(r->rows(), limit);
+    page.jobs.reserve(rows);
+    for (int i = 0; i < rows; ++i) page.jobs.push_back(pg::RowToJob(*r, i));
+    if (r->rows() > limit) {
+      const Job& last = page.jobs.back();
+      page.next_cursor = pg::EncodeCursor(last.created_at, last.job_id);
+    }
+    return page;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Unfenced writes: the JobManager's status changes, progress and cancellation.
+
+Result<Job> PostgresJobStore::TransitionStatus(const StatusChange& change) {
+  std::vector<std::string> from;
+  for (JobStatus s : change.from) from.push_back(JobStatusName(s));
+  const std::string sql = std::string(R"sql(
+UPDATE jobs SET
+  status = $2::text,
+  updated_at = $3::timestamptz,
+  started_at = CASE WHEN $2::text = 'running' THEN COALESCE(started_at, $3::timestamptz)
+                    ELSE started_at END,
+  completed_at = CASE WHEN $2::text IN )sql") +
+                          kFinalStatuses + R"sql( THEN $3::timestamptz
+                      ELSE NULL END,
+  error = COALESCE($4::text, error),
+  result = COALESCE($5::jsonb, result),
+  -- A job made final or pending by hand has no worker: its lease goes too.
+  lock_holder = CASE WHEN $2::text IN ('pending', 'completed', 'failed', 'cancelled') THEN NULL
+                     ELSE lock_holder END,
+  lock_expiry = CASE WHEN $2::text IN ('pending', 'completed', 'failed', 'cancelled') THEN NULL
+                     ELSE lock_expiry END
+WHERE job_id = $1 AND status = ANY($6::text[])
+RETURNING )sql" + pg::JobSelectList();
+  return WithConnection([&](PgConnection* conn) -> Result<Job> {
+    auto r = Exec(conn, sql,
+                  {Text(change.job_id), Text(JobStatusName(change.to)), Time(env_->Now()),
+                   OptText(change.error), change.result ? JsonText(*change.result) : pg::Param(),
+                   from.empty() ? pg::Param("{}") : TextArray(from)});
+    if (!r.ok()) return r.status();
+    if (r->rows() == 1) {
+      if (change.to == JobStatus::kPending) (void)Notify(conn);  // A hint; failure is harmless.
+      return pg::RowToJob(*r, 0);
+    }
+    auto state = ReadState(conn, change.job_id);
+    if (!state.ok()) return state.status();
+    if (!*state) return NotFound(change.job_id);
+    return Status::FailedPrecondition("job " + change.job_id + " is " +
+                                      JobStatusName((*state)->status) + "; cannot move it to " +
+                                      JobStatusName(change.to));
+  });
+}
+
+Status PostgresJobStore::UpdateProgress(const std::string& job_id, const Progress& progress,
+                                        std::optional<int64_t> fence) {
+  std::string sql = R"sql(
+UPDATE jobs SET
+  progress_current = $2::bigint,
+  progress_total = $3::bigint,
+  progress_message = $4::text,
+  progress_percentage = $5::float8,
+  progress_details = $6::jsonb,
+  updated_at = $7::timestamptz
+WHERE job_id = $1 AND status IN ('pending', 'running', 'cancelling'))sql";
+  Params params = {Text(job_id),           Int(progress.current),       Int(progress.total),
+                   Text(progress.message), Double(progress.percentage), JsonText(progress.details),
+                   Time(env_->Now())};
+  if (fence) {
+    sql += std::string(" AND lock_token = $8::bigint AND status IN ") + kActiveStatuses;
+    params.push_back(Int(*fence));
+  }
+  return WithConnection([&](PgConnection* conn) -> Status {
+    auto r = Exec(conn, sql, params);
+    if (!r.ok()) return r.status();
+    if (r->AffectedRows() == 1) return Status::Ok();
+    auto state = ReadState(conn, job_id);
+    if (!state.ok()) return state.status();
+    if (!*state) return NotFound(job_id);
+    if (fence) return LeaseLostFor(job_id, *fence, **state);
+    return Status::FailedPrecondition("job " + job_id + " is " + JobStatusName((*state)->status) +
+                                      "; its progress is final");
+  });
+}
+
+Status PostgresJobStore::SaveCheckpoint(const std::string& job_id, int64_t token,
+                                        const Json& checkpoint) {
+  const std::string sql = std::string(R"sql(
+UPDATE jobs SET checkpoint = $3::jsonb, updated_at = $4::timestamptz
+WHERE job_id = $1 AND lock_token = $2::bigint AND status IN )sql") +
+                          kActiveStatuses;
+  return WithConnection([&](PgConnection* conn) -> Status {
+    auto r = Exec(conn, sql, {Text(job_id), Int(token), JsonText(checkpoint), Time(env_->Now())});
+    if (!r.ok()) return r.status();
+    if (r->AffectedRows() == 1) return Status::Ok();
+    auto state = ReadState(conn, job_id);
+    if (!state.ok()) return state.status();
+    if (!*state) return NotFound(job_id);
+    return LeaseLostFor(job_id, token, **state);
+  });
+}
+
+Result<CancelResult> PostgresJobStore::RequestCancellation(const std::string& job_id,
+                                                           const std::string& requested_by,
+                                                           const Scope& scope) {
+  const std::string sql = R"sql(
+UPDATE jobs SET
+  status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE 'cancelling' END,
+  completed_at = CASE WHEN status = 'pending' THEN $2::timestamptz ELSE completed_at END,
+  cancellation_requested = TRUE,
+  cancellation_requested_at = $2::timestamptz,
+  cancellation_requested_by = $3::text,
+  updated_at = $2::timestamptz
+WHERE job_id = $1 AND status IN ('pending', 'running'))sql" +
+                          ScopeClause(scope.user_id, 4) + " RETURNING status";
+  Params params = {Text(job_id), Time(env_->Now()), Text(requested_by)};
+  if (scope.user_id) params.push_back(Text(*scope.user_id));
+  return WithConnection([&](PgConnection* conn) -> Result<CancelResult> {
+    for (int attempt = 0;; ++attempt) {
+      auto r = Exec(conn, sql, params);
+      if (!r.ok()) return r.status();
+      if (r->rows() == 1) {
+        const JobStatus now = ParseJobStatus(r->GetText(0, 0)).value_or(JobStatus::kCancelling);
+        return CancelResult{
+            now == JobStatus::kCancelled ? CancelOutcome::kCancelled : CancelOutcome::kCancelling,
+            now};
+      }
+      // The decision was the UPDATE above; this read only names the reason it declined.
+      auto state = ReadState(conn, job_id, scope.user_id);
+      if (!state.ok()) return state.status();
+      if (!*state) return CancelResult{CancelOutcome::kNotFound, JobStatus::kPending};
+      const JobStatus status = (*state)->status;
+      if (status == JobStatus::kCancelling) return CancelResult{CancelOutcome::kCancelling, status};
+      if (IsTerminal(status)) return CancelResult{CancelOutcome::kAlreadyFinished, status};
+      // Pending or running again: a writer moved it back between our write and our read
+      // (an administrator's TransitionStatus). Decide again on the new state.
+      if (attempt == 2) {
+        return Status::Unavailable("job " + job_id + " kept changing during cancellation");
+      }
+    }
+  });
+}
+
+Result<bool> PostgresJobStore::IsCancellationRequested(const std::string& job_id) {
+  return WithConnection([&](PgConnection* conn) -> Result<bool> {
+    auto r = Exec(conn,
+                  "SELECT cancellation_requested FROM jobs "
+                  "WHERE job_id = $1",
+                  {Text(job_id)});
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return NotFound(job_id);
+    return r->GetBool(0, 0);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Leases.
+
+Result<Lease> PostgresJobStore::AcquireLock(const std::string& job_id, const std::string& holder,
+                                            Micros lease) {
+  const TimePoint now = env_->Now();
+  const TimePoint expiry = now + lease;
+  const std::string sql = std::string(R"sql(
+UPDATE jobs SET
+  lock_holder = $2::text,
+  lock_acquired_at = $3::timestamptz,
+  lock_expiry = $4::timestamptz,
+  lock_token = lock_token + 1,
+  heartbeat_at = $3::timestamptz,
+  updated_at = $3::timestamptz
+WHERE job_id = $1 AND status NOT IN )sql") +
+                          kFinalStatuses + R"sql(
+  AND (lock_holder IS NULL OR lock_expiry IS NULL OR lock_expiry < $3::timestamptz
+       OR lock_holder = $2::text)
+RETURNING lock_token)sql";
+  return WithConnection([&](PgConnection* conn) -> Result<Lease> {
+    auto r = Exec(conn, sql, {Text(job_id), Text(holder), Time(now), Time(expiry)});
+    if (!r.ok()) return r.status();
+    if (r->rows() == 1) return Lease{holder, r->GetInt(0, 0), expiry};
+    auto state = ReadState(conn, job_id);
+    if (!state.ok()) return state.status();
+    if (!*state) return NotFound(job_id);
+    if (IsTerminal((*state)->status)) {
+      return Status::FailedPrecondition("job " + job_id + " is " + JobStatusName((*state)->status));
+    }
+    metrics_.lock_contention.fetch_add(1, std::memory_order_relaxed);
+    return Status::FailedPrecondition("job " + job_id + " is locked by " +
+                                      (*state)->lock_holder.value_or("another holder"));
+  });
+}
+
+Status PostgresJobStore::ReleaseLock(const std::string& job_id, const std::string& holder) {
+  return WithConnection([&](PgConnection* conn) -> Status {
+    auto r = Exec(conn,
+                  "UPDATE jobs SET lock_holder = NULL, lock_expiry = NULL, "
+                  "updated_at = $3::timestamptz WHERE job_id = $1 AND lock_holder = $2::text",
+                  {Text(job_id), Text(holder), Time(env_->Now())});
+    if (!r.ok()) return r.status();
+    if (r->AffectedRows() == 1) return Status::Ok();
+    auto state = ReadState(conn, job_id);
+    if (!state.ok()) return state.status();
+    if (!*state) return NotFound(job_id);
+    return Status::FailedPrecondition("job " + job_id + " is not locked by " + holder);
+  });
+}
+
+Result<std::vector<Job>> PostgresJobStore::ClaimJobs(const ClaimRequest& request) {
+  if (request.limit <= 0) return std::vector<Job>();
+  metrics_.claim_attempts.fetch_add(1, std::memory_order_relaxed);
+  const TimePoint now = env_->Now();
+  Params params = {Text(request.worker_id), Time(now), Time(now + request.lease),
+                   Int(std::min(request.limit, kMaxListLimit))};
+  std::string filters;
+  if (!request.queues.empty()) {
+    params.push_back(TextArray(request.queues));
+    filters += " AND queue = ANY($" + std::to_string(params.size()) + "::text[])";
+  }
+  if (!request.job_types.empty()) {
+    params.push_back(TextArray(request.job_types));
+    filters += " AND job_type = ANY($" + std::to_string(params.size()) + "::text[])";
+  }
+  // The CTE walks the jobs_claim partial index; SKIP LOCKED lets concurrent claimers pass
+  // each other instead of queueing on the same rows. It is a CTE rather than
+  // "job_id IN (subquery)" because the planner may rescan such a subquery once per
+  // outer row (a nested-loop semi join), and each rescan skips the rows this statement
+  // already took, claiming more than LIMIT. A pending job locked through AcquireLock
+  // (the JobManager's own path) is not claimable until that lock expires.
+  const std::string sql = R"sql(
+WITH picked AS MATERIALIZED (
+  SELECT job_id AS picked_id FROM jobs
+  WHERE status = 'pending' AND run_after <= $2::timestamptz
+    AND (lock_holder IS NULL OR lock_expiry IS NULL OR lock_expiry < $2::timestamptz))sql" +
+                          filters + R"sql(
+  ORDER BY priority DESC, run_after, created_at, job_id
+  LIMIT $4::integer
+  FOR UPDATE SKIP LOCKED)
+UPDATE jobs SET
+  status = 'running',
+  lock_holder = $1::text,
+  lock_acquired_at = $2::timestamptz,
+  lock_expiry = $3::timestamptz,
+  lock_token = lock_token + 1,
+  attempt = attempt + 1,
+  started_at = COALESCE(started_at, $2::timestamptz),
+  heartbeat_at = $2::timestamptz,
+  updated_at = $2::timestamptz
+FROM picked
+WHERE jobs.job_id = picked.picked_id AND jobs.status = 'pending'
+RETURNING )sql" + pg::JobSelectList();
+  return WithConnection([&](PgConnection* conn) -> Result<std::vector<Job>> {
+    auto r = Exec(conn, sql, params);
+    if (!r.ok()) return r.status();
+    std::vector<Job> jobs;
+    jobs.reserve(r->rows());
+    for (int i = 0; i < r->rows(); ++i) jobs.push_back(pg::RowToJob(*r, i));
+    // RETURNING has no order; hand jobs out in claim order.
+    std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+      if (a.priority != b.priority) return a.priority > b.priority;
+      if (a.run_after != b.run_after) return a.run_after < b.run_after;
+      if (a.created_at != b.created_at) return a.created_at < b.created_at;
+      return a.job_id < b.job_id;
+    });
+    return jobs;
+  });
+}
+
+Result<std::vector<LeaseState>> PostgresJobStore::CheckLeases(const std::string& worker_id,
+                                                              const std::vector<HeldJob>& held,
+                                                              std::optional<Micros> extend) {
+  std::vector<LeaseState> states(held.size());
+  for (size_t i = 0; i < held.size(); ++i) states[i].job_id = held[i].job_id;
+  if (held.empty()) return states;
+  // Sorted by job_id, so that concurrent multi-row writes lock rows in one order.
+  std::vector<size_t> order(held.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return held[a].job_id < held[b].job_id; });
+  std::vector<std::string> ids;
+  std::vector<int64_t> tokens;
+  for (size_t i : order) {
+    ids.push_back(held[i].job_id);
+    tokens.push_back(held[i].token);
+  }
+  const TimePoint now = env_->Now();
+  std::string sql;
+  Params params;
+  if (extend) {
+    // Only leases this worker still holds with the same token are extended.
+    sql = std::string(R"sql(
+UPDATE jobs SET lock_expiry = $4::timestamptz, heartbeat_at = $3::timestamptz
+FROM unnest($1::text[], $2::bigint[]) AS held(job_id, token)
+WHERE jobs.job_id = held.job_id AND jobs.lock_token = held.token
+  AND jobs.lock_holder = $5::text AND jobs.status IN )sql") +
+          kActiveStatuses + R"sql(
+RETURNING jobs.job_id, jobs.lock_token,
+          jobs.cancellation_requested)sql";
+    params = {TextArray(ids), pg::IntArray(tokens), Time(now), Time(now + *extend),
+              Text(worker_id)};
+  } else {
+    sql = std::string(R"sql(
+SELECT job_id, lock_token, cancellation_requested FROM jobs
+WHERE job_id = ANY($1::text[]) AND lock_holder = $2::text AND status IN )sql") +
+          kActiveStatuses;
+    params = {TextArray(ids), Text(worker_id)};
+  }
+  return WithConnection([&](PgConnection* conn) -> Result<std::vector<LeaseState>> {
+    auto r = Exec(conn, sql, params);
+    if (!r.ok()) return r.status();
+    for (int row = 0; row < r->rows(); ++row) {
+      const std::string id = r->GetText(row, 0);
+      const int64_t token = r->GetInt(row, 1);
+      const bool cancel = r->GetBool(row, 2);
+      for (size_t i = 0; i < held.size(); ++i) {
+        if (held[i].job_id == id && held[i].token == token) {
+          states[i].held = true;
+          states[i].cancellation_requested = cancel;
+        }
+      }
+    }
+    return states;
+  });
+}
+
+Result<std::vector<Status>> PostgresJobStore::FinishJobs(const std::vector<Finish>& finishes) {
+  std::vector<Status> results(finishes.size());
+  if (finishes.empty()) return results;
+  // $4: the status a running job ends in; $5: the status a cancelling job ends in.
+  static const std::string sql = std::string(R"sql(
+UPDATE jobs SET
+  status = CASE WHEN status = 'cancelling' THEN $5::text ELSE $4::text END,
+  completed_at = CASE WHEN (CASE WHEN status = 'cancelling' THEN $5::text ELSE $4::text END)
+                           IN )sql") +
+                                 kFinalStatuses + R"sql( THEN $3::timestamptz
+                      ELSE completed_at END,
+  run_after = CASE WHEN status = 'running' AND $8::timestamptz IS NOT NULL
+                   THEN $8::timestamptz ELSE run_after END,
+  attempt = CASE WHEN status = 'running' THEN GREATEST(attempt + $9::integer, 0)
+                 ELSE attempt END,
+  error = COALESCE($6::text, error),
+  result = COALESCE($7::jsonb, result),
+  lock_holder = NULL,
+  lock_expiry = NULL,
+  updated_at = $3::timestamptz,
+  progress_current = CASE WHEN $10::boolean THEN $11::bigint ELSE progress_current END,
+  progress_total = CASE WHEN $10::boolean THEN $12::bigint ELSE progress_total END,
+  progress_message = CASE WHEN $10::boolean THEN $13::text ELSE progress_message END,
+  progress_percentage = CASE WHEN $10::boolean THEN $14::float8 ELSE progress_percentage END,
+  progress_details = CASE WHEN $10::boolean THEN $15::jsonb ELSE progress_details END
+WHERE job_id = $1 AND lock_token = $2::bigint AND status IN )sql" +
+                                 kActiveStatuses + R"sql(
+RETURNING status)sql";
+  std::vector<size_t> order(finishes.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return finishes[a].job_id < finishes[b].job_id; });
+  const TimePoint now = env_->Now();
+  bool requeued = false;
+  Status outcome = WithConnection([&](PgConnection* conn) -> Status {
+    return pg::InTransaction(conn, latency(), [&]() -> Status {
+      requeued = false;
+      for (size_t i : order) {
+        const Finish& f = finishes[i];
+        const char* if_running = "completed";
+        const char* if_cancelling = "completed";
+        pg::Param run_after;
+        int attempt_delta = 0;
+        switch (f.kind) {
+          case Finish::Kind::kCompleted: break;
+          case Finish::Kind::kFailed: if_running = if_cancelling = "failed"; break;
+          case Finish::Kind::kCancelled: if_running = if_cancelling = "cancelled"; break;
+          case Finish::Kind::kRetry:
+            if_running = "pending";
+            if_cancelling = "cancelled";
+            run_after = Time(f.run_after);
+            break;
+          case Finish::Kind::kRelease:
+            if_running = "pending";
+            if_cancelling = "cancelled";
+            run_after = Time(now);
+            attempt_delta = -1;
+            break;
+        }
+        const Progress empty;
+        const Progress& p = f.progress ? *f.progress : empty;
+        auto r =
+            Exec(conn, sql,
+                 {Text(f.job_id), Int(f.token), Time(now), Text(if_running), Text(if_cancelling),
+                  OptText(f.error), f.result ? JsonText(*f.result) : pg::Param(), run_after,
+                  Int(attempt_delta), Bool(f.progress.has_value()), Int(p.current), Int(p.total),
+                  Text(p.message), Double(p.percentage), JsonText(p.details)});
+        if (!r.ok()) return r.status();
+        if (r->rows() == 1) {
+          results[i] = Status::Ok();
+          if (r->GetText(0, 0) == "pending") requeued = true;
+          continue;
+        }
+        auto state = ReadState(conn, f.job_id);
+        if (!state.ok()) return state.status();
+        results[i] = *state ? LeaseLostFor(f.job_id, f.token, **state) : NotFound(f.job_id);
+      }
+      if (requeued) return Notify(conn);
+      return Status::Ok();
+    });
+  });
+  if (!outcome.ok()) return outcome;
+  return results;
+}
+
+Result<RecoveryReport> PostgresJobStore::RecoverAbandonedJobs(std::optional<Micros> stale_after,
+                                                              int limit) {
+  if (limit <= 0) return RecoveryReport{};
+  const TimePoint now = env_->Now();
+  Params params = {Time(now), Int(limit)};
+  std::string abandoned = "lock_expiry < $1::timestamptz";
+  if (stale_after) {
+    // A job moved to running without a lease still counts from its last sign of life.
+    params.push_back(Time(now - *stale_after));
+    abandoned = "(" + abandoned +
+                " OR COALESCE(heartbeat_at, lock_acquired_at, started_at, updated_at) < "
+                "$3::timestamptz)";
+  }
+  const std::string sql = std::string(R"sql(
+WITH decided AS MATERIALIZED (
+  SELECT job_id,
+         CASE WHEN cancellation_requested OR status = 'cancelling' THEN 'cancelled'
+              WHEN attempt >= max_attempts THEN 'failed'
+              ELSE 'pending' END AS next_status
+  FROM jobs
+  WHERE status IN )sql") + kActiveStatuses +
+                          " AND " + abandoned + R"sql(
+  ORDER BY lock_expiry NULLS LAST
+  LIMIT $2::integer
+  FOR UPDATE SKIP LOCKED)
+UPDATE jobs SET
+  status = decided.next_status,
+  completed_at = CASE WHEN decided.next_status = 'pending' THEN completed_at
+                      ELSE $1::timestamptz END,
+  error = 'lease expired: worker ' || COALESCE(lock_holder, '?') ||
+          ' stopped responding during attempt ' || attempt ||
+          CASE WHEN decided.next_status = 'failed' THEN ' (attempts spent)' ELSE '' END,
+  run_after = CASE WHEN decided.next_status = 'pending' THEN $1::timestamptz
+                   ELSE run_after END,
+  lock_holder = NULL,
+  lock_expiry = NULL,
+  updated_at = $1::timestamptz
+FROM decided
+WHERE jobs.job_id = decided.job_id AND jobs.status IN ('running', 'cancelling')
+RETURNING jobs.status)sql";
+  return WithConnection([&](PgConnection* conn) -> Result<RecoveryReport> {
+    auto r = Exec(conn, sql, params);
+    if (!r.ok()) return r.status();
+    RecoveryReport report;
+    for (int i = 0; i < r->rows(); ++i) {
+      const std::string status = r->GetText(i, 0);
+      if (status == "pending")
+        ++report.requeued;
+      else if (status == "failed")
+        ++report.failed;
+      else
+        ++report.cancelled;
+    }
+    if (report.requeued > 0) (void)Notify(conn);  // A hint; failure is harmless.
+    return report;
+  });
+}
+
+Result<int64_t> PostgresJobStore::DeleteFinishedJobs(TimePoint finished_before,
+                                                     TimePoint cancelled_before, int limit) {
+  if (limit <= 0) return int64_t{0};
+  const std::string sql = R"sql(
+WITH doomed AS MATERIALIZED (
+  SELECT job_id FROM jobs
+  WHERE (status IN ('completed', 'failed') AND completed_at < $1::timestamptz)
+     OR (status = 'cancelled' AND completed_at < $2::timestamptz)
+  ORDER BY completed_at
+  LIMIT $3::integer
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM jobs USING doomed WHERE jobs.job_id = doomed.job_id)sql";
+  return WithConnection([&](PgConnection* conn) -> Result<int64_t> {
+    auto r = Exec(conn, sql, {Time(finished_before), Time(cancelled_before), Int(limit)});
+    if (!r.ok()) return r.status();
+    return r->AffectedRows();
+  });
+}
+
+Result<StoreStatistics> PostgresJobStore::Statistics(const StatsFilter& filter) {
+  std::string where = "TRUE";
+  Params params;
+  if (filter.user_id) {
+    params.push_back(Text(*filter.user_id));
+    where += " AND user_id = $" + std::to_string(params.size());
+  }
+  if (filter.website_id) {
+    params.push_back(Text(*filter.website_id));
+    where += " AND website_id = $" + std::to_string(params.size());
+  }
+  if (filter.created_since) {
+    params.push_back(Time(*filter.created_since));
+    where += " AND created_at >= $" + std::to_string(params.size()) + "::timestamptz";
+  }
+  // One pass, one snapshot: every figure comes from the same rows.
+  const std::string sql = R"sql(
+SELECT job_type, status, count(*),
+       count(*) FILTER (WHERE cancellation_requested),
+       count(*) FILTER (WHERE status = 'completed' AND started_at IS NOT NULL
+                        AND completed_at IS NOT NULL),
+       COALESCE(sum(EXTRACT(EPOCH FROM completed_at - started_at))
+                FILTER (WHERE status = 'completed' AND started_at IS NOT NULL
+                        AND completed_at IS NOT NULL), 0)::float8
+FROM jobs WHERE )sql" + where +
+                          " GROUP BY job_type, status";
+  return WithConnection([&](PgConnection* conn) -> Result<StoreStatistics> {
+    auto r = Exec(conn, sql, params);
+    if (!r.ok()) return r.status();
+    StoreStatistics stats;
+    std::map<std::string, std::pair<int64_t, double>> durations;  // type -> (n, sum).
+    for (int i = 0; i < r->rows(); ++i) {
+      const std::string type = r->GetText(i, 0);
+      const std::string status = r->GetText(i, 1);
+      stats.counts[type][status] = r->GetInt(i, 2);
+      const int64_t requests = r->GetInt(i, 3);
+      stats.cancellation_requests += requests;
+      if (status == "cancelled") stats.cancellation_requests_cancelled += requests;
+      if (const int64_t n = r->GetInt(i, 4); n > 0) {
+        durations[type].first += n;
+        durations[type].second += r->GetDouble(i, 5);
+      }
+    }
+    for (const auto& [type, d] : durations) {
+      stats.average_duration_seconds[type] = d.second / static_cast<double>(d.first);
+    }
+    return stats;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Waiting for work.
+
+int64_t PostgresJobStore::ChangeStamp() {
+  std::unique_lock<std::mutex> lock(listen_mu_);
+  if (!listen_polling_) {
+    // Nobody is reading the LISTEN connection: take in whatever has arrived (and make
+    // sure we are listening), so that the stamp covers every commit before this call.
+    listen_polling_ = true;
+    lock.unlock();
+    const int64_t received = PollListenConnection(Micros(0));
+    lock.lock();
+    listen_polling_ = false;
+    change_stamp_ += received;
+    listen_cv_.notify_all();
+  }
+  // Otherwise a poller is reading and counts each notification as it arrives.
+  return change_stamp_;
+}
+
+void PostgresJobStore::WaitForChange(int64_t since, Micros timeout) {
+  using Clock = std::chrono::steady_clock;
+  timeout = std::clamp(timeout, Micros(0), Micros(std::chrono::hours(24)));
+  const auto deadline = Clock::now() + timeout;
+  std::unique_lock<std::mutex> lock(listen_mu_);
+  while (change_stamp_ == since) {
+    const auto now = Clock::now();
+    if (now >= deadline) return;
+    if (listen_polling_) {
+      listen_cv_.wait_until(lock, deadline);
+      continue;
+    }
+    listen_polling_ = true;
+    lock.unlock();
+    const int64_t received =
+        PollListenConnection(std::chrono::duration_cast<Micros>(deadline - now));
+    lock.lock();
+    listen_polling_ = false;
+    change_stamp_ += received;
+    listen_cv_.notify_all();  // Wakes waiters to see the change, or to take over polling.
+  }
+}
+
+int64_t PostgresJobStore::PollListenConnection(Micros wait) {
+  int64_t received = 0;
+  if (!listen_conn_) {
+    auto conn = PgConnection::Connect(url_);
+    Status status = conn.ok() ? conn.value()->ExecScript(std::string("LISTEN ") + pg::kJobsChannel)
+                              : conn.status();
+    if (!status.ok()) {
+      // The server is away: wait out a short while, then let the caller go claim (and
+      // meet the same error there).
+      std::this_thread::sleep_for(std::min(wait, Micros(std::chrono::milliseconds(250))));
+      listen_attempted_ = true;
+      return 0;
+    }
+    listen_conn_ = std::move(conn).value();
+    if (listen_attempted_) received = 1;
+    listen_attempted_ = true;
+  }
+  PGconn* raw = listen_conn_->raw();
+  auto drain = [&] {
+    while (PGnotify* n = PQnotifies(raw)) {
+      PQfreemem(n);
+      ++received;
+    }
+  };
+  auto consume = [&] {
+    if (PQconsumeInput(raw) == 0 || PQstatus(raw) != CONNECTION_OK) {
+      listen_conn_.reset();  // Re-made (and re-LISTENed) by the next poll.
+      return false;
+    }
+    drain();
+    return true;
+  };
+  drain();
+  pollfd fd{};
+  fd.fd = PQsocket(raw);
+  fd.events = POLLIN;
+  // Without anything in hand, block up to `wait`; otherwise only take what is there.
+  const int64_t ms = received > 0 ? 0 : (wait.count() + 999) / 1000;
+  const int ready = poll(&fd, 1, static_cast<int>(std::min<int64_t>(ms, 60 * 60 * 1000)));
+  if (ready > 0 && !consume()) return received + 1;
+  return received;  // ready < 0 is EINTR: the caller loops until its deadline.
+}
+
+// ---------------------------------------------------------------------------------------
+// The exactly-once ledger.
+
+Status PostgresJobStore::RecordLedgerEffect(const std::string& job_id, int64_t token,
+                                            const std::string& worker_id) {
+  // FOR SHARE waits for (and then re-reads) a concurrent change of the job's token.
+  const std::string sql = R"sql(
+INSERT INTO job_ledger (job_id, lock_token, worker_id, recorded_at)
+SELECT $1::text, $2::bigint, $3::text, $4::timestamptz
+WHERE EXISTS (SELECT 1 FROM jobs WHERE job_id = $1::text AND lock_token = $2::bigint FOR SHARE))sql";
+  return WithConnection([&](PgConnection* conn) -> Status {
+    auto r = Exec(conn, sql, {Text(job_id), Int(token), Text(worker_id), Time(env_->Now())});
+    if (!r.ok()) {
+      if (r.status().code() == Status::Code::kAlreadyExists) {
+        return Status::AlreadyExists("job " + job_id + " already has a ledger effect");
+      }
+      return r.status();
+    }
+    if (r->AffectedRows() == 1) return Status::Ok();
+    return Status::LeaseLost("job " + job_id + " does not carry token " + std::to_string(token));
+  });
+}
+
+Result<LedgerSummary> PostgresJobStore::GetLedgerSummary() {
+  return WithConnection([&](PgConnection* conn) -> Result<LedgerSummary> {
+    auto r = Exec(conn, "SELECT count(*), count(DISTINCT job_id) FROM job_ledger", {});
+    if (!r.ok()) return r.status();
+    return LedgerSummary{r->GetInt(0, 0), r->GetInt(0, 1)};
+  });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<JobStore>> OpenPostgresJobStore(const std::string& url, Env* env) {
+  if (env == nullptr) env = Env::Default();
+  // Connect once up front: a bad URL or an unreachable server is reported here, at open.
+  auto probe = pg::PgConnection::Connect(url);
+  if (!probe.ok()) return probe.status();
+  return std::unique_ptr<JobStore>(new PostgresJobStore(url, env));
+}
+
+}  // namespace a11y

@@ -1,0 +1,133 @@
+#include "store/postgres/postgres_migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace a11y::pg {
+namespace {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+// Append only: a released migration never changes; a new schema is a new entry.
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> migrations = {
+      {1, "create_jobs", R"sql(
+CREATE TABLE jobs (
+  job_id                    text COLLATE "C" PRIMARY KEY,
+  job_type                  text NOT NULL,
+  status                    text NOT NULL CHECK (status IN
+                              ('pending', 'running', 'completed', 'failed', 'cancelled', 'cancelling')),
+  website_id                text NOT NULL DEFAULT '',
+  project_id                text NOT NULL DEFAULT '',
+  user_id                   text NOT NULL DEFAULT '',
+  session_id                text NOT NULL DEFAULT '',
+  created_at                timestamptz NOT NULL,
+  updated_at                timestamptz NOT NULL,
+  started_at                timestamptz,
+  completed_at              timestamptz,
+  progress_current          bigint NOT NULL DEFAULT 0,
+  progress_total            bigint NOT NULL DEFAULT 0,
+  progress_message          text NOT NULL DEFAULT '',
+  progress_percentage       double precision NOT NULL DEFAULT 0,
+  progress_details          jsonb NOT NULL DEFAULT '{}',
+  metadata                  jsonb NOT NULL DEFAULT '{}',
+  error                     text,
+  result                    jsonb,
+  cancellation_requested    boolean NOT NULL DEFAULT false,
+  cancellation_requested_at timestamptz,
+  cancellation_requested_by text,
+  lock_holder               text,
+  lock_acquired_at          timestamptz,
+  lock_expiry               timestamptz,
+  lock_token                bigint NOT NULL DEFAULT 0,
+  heartbeat_at              timestamptz,
+  priority                  integer NOT NULL DEFAULT 0,
+  queue                     text NOT NULL DEFAULT 'default',
+  run_after                 timestamptz NOT NULL,
+  attempt                   integer NOT NULL DEFAULT 0,
+  max_attempts              integer NOT NULL DEFAULT 3,
+  parent_job_id             text,
+  checkpoint                jsonb
+);
+
+CREATE INDEX jobs_type_status_created ON jobs (job_type, status, created_at);
+CREATE INDEX jobs_user_status_created ON jobs (user_id, status, created_at);
+CREATE INDEX jobs_website_status ON jobs (website_id, status);
+CREATE INDEX jobs_status_updated ON jobs (status, updated_at);
+-- Retention deletes by completion time.
+CREATE INDEX jobs_completed_at ON jobs (completed_at) WHERE completed_at IS NOT NULL;
+-- Newest-first listing with a keyset cursor.
+CREATE INDEX jobs_created_job_id ON jobs (created_at, job_id);
+-- Claiming: the next runnable pending job is the first entry of this index.
+CREATE INDEX jobs_claim ON jobs (priority DESC, run_after, created_at, job_id) WHERE status = 'pending';
+-- Leases of active jobs: by holder (heartbeats) and by expiry (the reaper).
+CREATE INDEX jobs_active_lock_holder ON jobs (lock_holder)
+  WHERE status IN ('running', 'cancelling');
+CREATE INDEX jobs_active_lock_expiry ON jobs (lock_expiry)
+  WHERE status IN ('running', 'cancelling');
+CREATE INDEX jobs_parent ON jobs (parent_job_id) WHERE parent_job_id IS NOT NULL;
+)sql"},
+      {2, "create_job_ledger", R"sql(
+-- Diagnostic: one row per job effect, for exactly-once tests.
+CREATE TABLE job_ledger (
+  job_id      text COLLATE "C" PRIMARY KEY,
+  lock_token  bigint NOT NULL,
+  worker_id   text NOT NULL,
+  recorded_at timestamptz NOT NULL
+);
+)sql"},
+  };
+  return migrations;
+}
+
+// Any constant shared by every auto-a11y process: "a11y" in ASCII.
+constexpr const char* kMigrationLockSql = "SELECT pg_advisory_xact_lock(1630613881)";
+
+}  // namespace
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Status ApplyMigrations(PgConnection* conn, Env* env, LatencyHistogram* latency) {
+  return InTransaction(conn, latency, [&]() -> Status {
+    // Taken before anything else, so the table creation below cannot race either.
+    A11Y_RETURN_IF_ERROR(conn->ExecScript(kMigrationLockSql, latency));
+    A11Y_RETURN_IF_ERROR(conn->ExecScript(R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    integer PRIMARY KEY,
+  name       text NOT NULL,
+  applied_at timestamptz NOT NULL
+))sql",
+                                          latency));
+    auto current =
+        conn->Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}, latency);
+    if (!current.ok()) return current.status();
+    const int64_t applied = current->GetInt(0, 0);
+    // A newer schema (a newer binary ran first, e.g. during a rolling upgrade) is left
+    // alone: migrations only ever add.
+    for (const Migration& m : Migrations()) {
+      if (m.version <= applied) continue;
+      A11Y_RETURN_IF_ERROR(conn->ExecScript(m.sql, latency));
+      auto recorded = conn->Exec(
+          "INSERT INTO schema_migrations (version, name, applied_at) "
+          "VALUES ($1::integer, $2, $3::timestamptz)",
+          {Int(m.version), Text(m.name), Time(env->Now())}, latency);
+      if (!recorded.ok()) return recorded.status();
+    }
+    return Status::Ok();
+  });
+}
+
+Result<int> CurrentSchemaVersion(PgConnection* conn, LatencyHistogram* latency) {
+  auto exists = conn->Exec("SELECT to_regclass('schema_migrations') IS NOT NULL", {}, latency);
+  if (!exists.ok()) return exists.status();
+  if (!exists->GetBool(0, 0)) return 0;
+  auto version = conn->Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}, latency);
+  if (!version.ok()) return version.status();
+  return static_cast<int>(version->GetInt(0, 0));
+}
+
+}  // namespace a11y::pg
