@@ -1,5 +1,7 @@
 #include "core/env.h"
 
+#include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -41,7 +43,33 @@ std::string FormatRfc3339(TimePoint t) {
   return buf;
 }
 
+namespace {
+
+bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int DaysInMonth(int year, int month) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
+}
+
+// The fixed-width digit fields of "YYYY-MM-DDTHH:MM:SS" (sscanf would accept signs).
+bool HasDigitLayout(const std::string& text) {
+  static const char kLayout[] = "dddd-dd-ddTdd:dd:dd";
+  if (text.size() < sizeof kLayout - 1) return false;
+  for (size_t i = 0; i + 1 < sizeof kLayout; ++i) {
+    const char c = text[i];
+    if (kLayout[i] == 'd' ? (c < '0' || c > '9')
+                          : (kLayout[i] == 'T' ? (c != 'T' && c != 't') : c != kLayout[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 bool ParseRfc3339(const std::string& text, TimePoint* out) {
+  if (!HasDigitLayout(text)) return false;
   int year, mon, day, hour, min, sec, consumed = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &mon, &day, &hour, &min,
                   &sec, &consumed) != 6 &&
@@ -49,7 +77,10 @@ bool ParseRfc3339(const std::string& text, TimePoint* out) {
                   &sec, &consumed) != 6) {
     return false;
   }
-  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) return false;
+  if (mon < 1 || mon > 12 || day < 1 || day > DaysInMonth(year, mon) || hour > 23 || min > 59 ||
+      sec > 60) {
+    return false;
+  }
   size_t pos = static_cast<size_t>(consumed);
   int64_t frac_us = 0;
   if (pos < text.size() && text[pos] == '.') {
@@ -67,8 +98,14 @@ bool ParseRfc3339(const std::string& text, TimePoint* out) {
   if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
     ++pos;
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    int oh, om;
-    if (std::sscanf(text.c_str() + pos + 1, "%2d:%2d", &oh, &om) != 2) return false;
+    const std::string offset = text.substr(pos + 1);
+    if (offset.size() != 5 || offset[2] != ':' || !std::isdigit(offset[0]) ||
+        !std::isdigit(offset[1]) || !std::isdigit(offset[3]) || !std::isdigit(offset[4])) {
+      return false;
+    }
+    const int oh = (offset[0] - '0') * 10 + (offset[1] - '0');
+    const int om = (offset[3] - '0') * 10 + (offset[4] - '0');
+    if (oh > 23 || om > 59) return false;
     offset_s = (oh * 3600 + om * 60) * (text[pos] == '+' ? 1 : -1);
     pos += 6;
   } else {
@@ -96,7 +133,7 @@ bool ParseDuration(const std::string& text, Micros* out) {
   } catch (...) {
     return false;
   }
-  if (value < 0) return false;
+  if (!std::isfinite(value) || value < 0) return false;
   const std::string unit = text.substr(idx);
   double scale;
   if (unit.empty() || unit == "s") scale = 1e6;
@@ -106,7 +143,9 @@ bool ParseDuration(const std::string& text, Micros* out) {
   else if (unit == "h") scale = 3600e6;
   else if (unit == "d") scale = 86400e6;
   else return false;
-  *out = Micros(static_cast<int64_t>(value * scale));
+  const double micros = value * scale;
+  if (micros >= 9.2e18) return false;  // Beyond int64 microseconds (about 292,000 years).
+  *out = Micros(static_cast<int64_t>(micros));
   return true;
 }
 

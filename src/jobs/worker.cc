@@ -40,7 +40,8 @@ struct Worker::RunningJob {
   std::atomic<bool> finished{false};   // Its finish is queued; nothing more to write.
   std::mutex progress_mu;
   Progress progress;
-  bool progress_dirty = false;
+  bool progress_dirty = false;     // Reported since the last flush.
+  bool progress_reported = false;  // Reported at all.
   SteadyClock::time_point progress_written{};
 
   void LoseLease() {
@@ -65,6 +66,7 @@ class Worker::Context : public JobContext {
     p.details = details.is_object() ? std::move(details) : Json::object();
     p.ComputePercentage();
     running_->progress_dirty = true;
+    running_->progress_reported = true;
   }
 
   Status SaveCheckpoint(const Json& checkpoint) override {
@@ -163,7 +165,11 @@ void Worker::DispatchLoop() {
       std::lock_guard<std::mutex> lock(mu_);
       for (Job& job : *claimed) {
         auto running = std::make_shared<RunningJob>(std::move(job));
-        running_[running->job.job_id] = running;
+        // A job lost and claimed again while its old run still unwinds: the old run's
+        // token is stale; only the new run is tracked from here on.
+        auto& slot = running_[running->job.job_id];
+        if (slot) slot->LoseLease();
+        slot = running;
         ready_.push_back(std::move(running));
         ++busy_slots_;
         work_cv_.notify_one();
@@ -186,7 +192,8 @@ void Worker::ExecuteLoop() {
     bool wake_dispatcher;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      running_.erase(running->job.job_id);
+      auto it = running_.find(running->job.job_id);
+      if (it != running_.end() && it->second == running) running_.erase(it);
       --busy_slots_;
       wake_dispatcher = busy_slots_ <= options_.concurrency - batch_threshold_ || stopping_;
     }
@@ -228,7 +235,9 @@ Finish Worker::DecideFinish(RunningJob& running, Outcome outcome) {
   finish.token = running.job.lock_token;
   {
     std::lock_guard<std::mutex> lock(running.progress_mu);
-    if (running.progress_dirty) finish.progress = running.progress;
+    // Always the latest value: a flush still in flight may land after this finish and be
+    // refused, so the finish itself must carry it.
+    if (running.progress_reported) finish.progress = running.progress;
     running.progress_dirty = false;
   }
   const Job& job = running.job;

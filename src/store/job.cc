@@ -16,6 +16,10 @@ const char* JobStatusName(JobStatus status) {
   return "unknown";
 }
 
+std::ostream& operator<<(std::ostream& out, JobStatus status) {
+  return out << JobStatusName(status);
+}
+
 std::optional<JobStatus> ParseJobStatus(const std::string& name) {
   for (JobStatus s : {JobStatus::kPending, JobStatus::kRunning, JobStatus::kCompleted,
                       JobStatus::kFailed, JobStatus::kCancelled, JobStatus::kCancelling}) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ using Json = nlohmann::json;
 enum class JobStatus { kPending, kRunning, kCompleted, kFailed, kCancelled, kCancelling };
 
 const char* JobStatusName(JobStatus status);
+// For test output and logs.
+std::ostream& operator<<(std::ostream& out, JobStatus status);
 std::optional<JobStatus> ParseJobStatus(const std::string& name);
 // Completed, failed and cancelled are final: no write may change them again.
 bool IsTerminal(JobStatus status);

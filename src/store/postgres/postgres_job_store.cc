@@ -47,7 +47,7 @@ class PostgresJobStore : public JobStore {
  public:
   PostgresJobStore(std::string url, Env* env) : url_(url), env_(env), pool_(url, kPoolSize) {}
 
-  std::string BackendName() const override { return "postgres"; }
+  std::string BackendName() const override { return "postgresql"; }
 
   Status Migrate() override {
     return WithConnection(
@@ -284,7 +284,13 @@ UPDATE jobs SET
   lock_holder = CASE WHEN $2::text IN ('pending', 'completed', 'failed', 'cancelled') THEN NULL
                      ELSE lock_holder END,
   lock_expiry = CASE WHEN $2::text IN ('pending', 'completed', 'failed', 'cancelled') THEN NULL
-                     ELSE lock_expiry END
+                     ELSE lock_expiry END,
+  -- A move to cancelling or cancelled by hand is a cancellation request: workers and the
+  -- reaper must see it as one.
+  cancellation_requested = cancellation_requested OR $2::text IN ('cancelling', 'cancelled'),
+  cancellation_requested_at = CASE WHEN $2::text IN ('cancelling', 'cancelled')
+                                   THEN COALESCE(cancellation_requested_at, $3::timestamptz)
+                                   ELSE cancellation_requested_at END
 WHERE job_id = $1 AND status = ANY($6::text[])
 RETURNING )sql" + pg::JobSelectList();
   return WithConnection([&](PgConnection* conn) -> Result<Job> {

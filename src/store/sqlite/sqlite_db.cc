@@ -91,9 +91,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Bu
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; PRAGMA wal_autocheckpoint=8192;");
   if (!st.ok()) {
-    return Status(st.code() == Status::Code::kInternal
-                      ? Status::IoError("'" + path + "' is not a usable database: " + st.message())
-                      : st);
+    return Status::IoError("'" + path + "' is not a usable database: " + st.message());
   }
   return connection;
 }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
-#include <variant>
 
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_migrations.h"
@@ -121,6 +120,7 @@ class SqliteJobStore : public JobStore {
   }
 
   Status Migrate() override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
@@ -152,6 +152,7 @@ class SqliteJobStore : public JobStore {
   }
 
   Status InsertJobs(const std::vector<Job>& jobs) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
@@ -199,35 +200,38 @@ class SqliteJobStore : public JobStore {
     ScopedLatency timer(&metrics_.query_latency);
     // Only the conditions in use appear in the SQL, so SQLite can pick the right index.
     std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs WHERE 1=1";
-    std::vector<std::variant<int64_t, std::string>> args;
-    auto add = [&](const char* condition, std::variant<int64_t, std::string> value) {
+    struct Arg {
+      std::optional<int64_t> number;
+      std::string text;
+    };
+    std::vector<Arg> args;
+    auto add = [&](const char* condition, Arg value) {
       sql += condition;
       args.push_back(std::move(value));
     };
-    if (scope.user_id) add(" AND user_id = ?", *scope.user_id);
-    if (filter.user_id) add(" AND user_id = ?", *filter.user_id);
-    if (filter.job_type) add(" AND job_type = ?", *filter.job_type);
-    if (filter.website_id) add(" AND website_id = ?", *filter.website_id);
-    if (filter.project_id) add(" AND project_id = ?", *filter.project_id);
+    if (scope.user_id) add(" AND user_id = ?", {{}, *scope.user_id});
+    if (filter.user_id) add(" AND user_id = ?", {{}, *filter.user_id});
+    if (filter.job_type) add(" AND job_type = ?", {{}, *filter.job_type});
+    if (filter.website_id) add(" AND website_id = ?", {{}, *filter.website_id});
+    if (filter.project_id) add(" AND project_id = ?", {{}, *filter.project_id});
     if (!filter.statuses.empty()) {
-      add(" AND status IN (SELECT value FROM json_each(?))", StatusList(filter.statuses));
+      add(" AND status IN (SELECT value FROM json_each(?))", {{}, StatusList(filter.statuses)});
     }
-    if (filter.created_from) add(" AND created_at >= ?", ToUnixMicros(*filter.created_from));
-    if (filter.created_to) add(" AND created_at < ?", ToUnixMicros(*filter.created_to));
+    if (filter.created_from) add(" AND created_at >= ?", {ToUnixMicros(*filter.created_from), {}});
+    if (filter.created_to) add(" AND created_at < ?", {ToUnixMicros(*filter.created_to), {}});
     if (filter.cursor) {
       int64_t created_us;
       std::string last_id;
       if (!DecodeCursor(*filter.cursor, &created_us, &last_id)) {
         return Status::InvalidArgument("cursor '" + *filter.cursor + "' is not one this API issued");
       }
-      sql += " AND (created_at < ? OR (created_at = ? AND job_id < ?))";
-      args.push_back(created_us);
-      args.push_back(created_us);
-      args.push_back(last_id);
+      add(" AND (created_at < ?", {created_us, {}});
+      add(" OR (created_at = ?", {created_us, {}});
+      add(" AND job_id < ?))", {{}, last_id});
     }
     const int limit = std::clamp(filter.limit, 1, 1000);
     sql += " ORDER BY created_at DESC, job_id DESC LIMIT ?";
-    args.push_back(int64_t{limit + 1});
+    args.push_back({limit + 1, {}});
 
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
@@ -235,7 +239,9 @@ class SqliteJobStore : public JobStore {
     auto st = c->Prepare(sql);
     if (!st.ok()) return st.status();
     for (size_t i = 0; i < args.size(); ++i) {
-      std::visit([&](const auto& v) { st->Bind(static_cast<int>(i + 1), v); }, args[i]);
+      const int index = static_cast<int>(i + 1);
+      if (args[i].number) st->Bind(index, *args[i].number);
+      else st->Bind(index, args[i].text);
     }
     JobPage page;
     Status status;
@@ -249,6 +255,7 @@ class SqliteJobStore : public JobStore {
   }
 
   Result<Job> TransitionStatus(const StatusChange& change) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     const int64_t now = NowUs();
     const bool final_status = IsTerminal(change.to);
@@ -261,7 +268,14 @@ class SqliteJobStore : public JobStore {
                          "completed_at = CASE WHEN ?3 THEN ?2 ELSE NULL END, "
                          "error = COALESCE(?4, error), result = COALESCE(?5, result), "
                          "lock_holder = CASE WHEN ?3 OR ?1 = 'pending' THEN NULL ELSE lock_holder END, "
-                         "lock_expiry = CASE WHEN ?3 OR ?1 = 'pending' THEN NULL ELSE lock_expiry END "
+                         "lock_expiry = CASE WHEN ?3 OR ?1 = 'pending' THEN NULL ELSE lock_expiry END, "
+                         // A move to cancelling or cancelled by hand is a cancellation request:
+                         // workers and the reaper must see it as one.
+                         "cancellation_requested = cancellation_requested OR "
+                         "  ?1 IN ('cancelling','cancelled'), "
+                         "cancellation_requested_at = CASE WHEN ?1 IN ('cancelling','cancelled') "
+                         "  THEN COALESCE(cancellation_requested_at, ?2) "
+                         "  ELSE cancellation_requested_at END "
                          "WHERE job_id = ?6 AND status IN (SELECT value FROM json_each(?7)) "
                          "RETURNING " + kJobColumns);
     if (!st.ok()) return st.status();
@@ -285,6 +299,7 @@ class SqliteJobStore : public JobStore {
 
   Status UpdateProgress(const std::string& job_id, const Progress& p,
                         std::optional<int64_t> fence) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
@@ -303,6 +318,7 @@ class SqliteJobStore : public JobStore {
   }
 
   Status SaveCheckpoint(const std::string& job_id, int64_t token, const Json& checkpoint) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
@@ -319,6 +335,7 @@ class SqliteJobStore : public JobStore {
   Result<CancelResult> RequestCancellation(const std::string& job_id,
                                            const std::string& requested_by,
                                            const Scope& scope) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
@@ -372,6 +389,7 @@ class SqliteJobStore : public JobStore {
 
   Result<Lease> AcquireLock(const std::string& job_id, const std::string& holder,
                             Micros duration) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     const int64_t now = NowUs();
     const int64_t expiry = now + duration.count();
@@ -406,6 +424,7 @@ class SqliteJobStore : public JobStore {
   }
 
   Status ReleaseLock(const std::string& job_id, const std::string& holder) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
@@ -422,6 +441,7 @@ class SqliteJobStore : public JobStore {
   }
 
   Result<std::vector<Job>> ClaimJobs(const ClaimRequest& request) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     metrics_.claim_attempts.fetch_add(1, std::memory_order_relaxed);
     const int64_t now = NowUs();
@@ -468,23 +488,33 @@ class SqliteJobStore : public JobStore {
     ScopedLatency timer(&metrics_.query_latency);
     std::vector<LeaseState> states;
     if (held.empty()) return states;
-    std::vector<std::string> ids;
-    for (const auto& h : held) ids.push_back(h.job_id);
+    Json pairs = Json::array();
+    for (const auto& h : held) pairs.push_back(Json::array({h.job_id, h.token}));
     const int64_t now = NowUs();
+    std::optional<WriteGuard> writing;
+    if (extend) writing.emplace(this);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
     Connection* c = lease->get();
+    // Only a lease held with the same token is renewed: a stale run of this worker must
+    // not keep alive the lease of a newer claim of the same job.
+    const char* held_rows =
+        "(SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS token "
+        "FROM json_each(?2)) AS h";
     std::string sql =
-        extend ? "UPDATE jobs SET lock_expiry = ?3, heartbeat_at = ?4 "
-                 "WHERE lock_holder = ?1 AND status IN ('running','cancelling') "
-                 "AND job_id IN (SELECT value FROM json_each(?2)) "
-                 "RETURNING job_id, lock_token, cancellation_requested"
-               : "SELECT job_id, lock_token, cancellation_requested FROM jobs "
-                 "WHERE lock_holder = ?1 AND status IN ('running','cancelling') "
-                 "AND job_id IN (SELECT value FROM json_each(?2))";
+        extend ? std::string("UPDATE jobs SET lock_expiry = ?3, heartbeat_at = ?4 FROM ") +
+                     held_rows +
+                     " WHERE jobs.job_id = h.id AND jobs.lock_token = h.token "
+                     "AND jobs.lock_holder = ?1 AND jobs.status IN ('running','cancelling') "
+                     "RETURNING jobs.job_id, jobs.lock_token, jobs.cancellation_requested"
+               : std::string("SELECT jobs.job_id, jobs.lock_token, jobs.cancellation_requested "
+                             "FROM ") +
+                     held_rows +
+                     " JOIN jobs ON jobs.job_id = h.id WHERE jobs.lock_holder = ?1 "
+                     "AND jobs.status IN ('running','cancelling')";
     auto st = c->Prepare(sql);
     if (!st.ok()) return st.status();
-    st->Bind(1, worker_id).Bind(2, JsonArray(ids));
+    st->Bind(1, worker_id).Bind(2, pairs.dump());
     if (extend) st->Bind(3, now + extend->count()).Bind(4, now);
     std::map<std::string, std::pair<int64_t, bool>> found;
     Status status;
@@ -499,6 +529,7 @@ class SqliteJobStore : public JobStore {
   }
 
   Result<std::vector<Status>> FinishJobs(const std::vector<Finish>& finishes) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     const int64_t now = NowUs();
     auto lease = pool_.Acquire();
@@ -555,6 +586,7 @@ class SqliteJobStore : public JobStore {
 
   Result<RecoveryReport> RecoverAbandonedJobs(std::optional<Micros> stale_after,
                                               int limit) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     const int64_t now = NowUs();
     auto lease = pool_.Acquire();
@@ -593,6 +625,7 @@ class SqliteJobStore : public JobStore {
 
   Result<int64_t> DeleteFinishedJobs(TimePoint finished_before, TimePoint cancelled_before,
                                      int limit) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
@@ -659,6 +692,7 @@ class SqliteJobStore : public JobStore {
 
   Status RecordLedgerEffect(const std::string& job_id, int64_t token,
                             const std::string& worker_id) override {
+    WriteGuard writing(this);
     ScopedLatency timer(&metrics_.query_latency);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
@@ -691,6 +725,13 @@ class SqliteJobStore : public JobStore {
   StoreMetrics& metrics() override { return metrics_; }
 
  private:
+  // Writers in this process queue here instead of polling SQLite's lock with sleeps: a
+  // mutex hands the lock over at once. Other processes still meet the busy handler.
+  struct WriteGuard {
+    explicit WriteGuard(SqliteJobStore* store) : lock(store->write_mu_) {}
+    std::lock_guard<std::mutex> lock;
+  };
+
   struct State {
     JobStatus status;
     int64_t lock_token;
@@ -750,6 +791,7 @@ class SqliteJobStore : public JobStore {
   ConnectionPool pool_;
   std::string path_;
   SqliteOptions options_;
+  std::mutex write_mu_;
   std::mutex watcher_mu_;
   std::unique_ptr<Connection> watcher_;
 };
