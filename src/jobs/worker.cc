@@ -110,6 +110,7 @@ Status Worker::Start() {
   }
   started_ = true;
   manager_->AddListener(this);
+  store_->AddListener(this);
   finisher_ = std::thread([this] { FinishLoop(); });
   monitor_ = std::thread([this] { MonitorLoop(); });
   for (int i = 0; i < options_.concurrency; ++i) executors_.emplace_back([this] { ExecuteLoop(); });
@@ -353,7 +354,7 @@ void Worker::MonitorLoop() {
     const bool extend = now - last_heartbeat >= options_.heartbeat_interval;
     CheckLeases(extend);
     if (extend) last_heartbeat = now;
-    if (options_.run_maintenance && !stopping_) {
+    if (options_.run_maintenance && !stopping_ && store_->HoldsMaintenanceLeadership()) {
       if (now - last_reap >= options_.reaper_interval) {
         last_reap = now;
         auto recovered = manager_->CleanupStaleJobs();
@@ -476,6 +477,7 @@ void Worker::Shutdown() {
   monitor_cv_.notify_all();
   if (monitor_.joinable()) monitor_.join();
   manager_->RemoveListener(this);
+  store_->RemoveListener(this);
   spdlog::info("worker {} stopped: {} completed, {} failed, {} retried, {} cancelled, {} released",
                options_.worker_id, counters_.completed.load(), counters_.failed.load(),
                counters_.retried.load(), counters_.cancelled.load(), counters_.released.load());

@@ -55,7 +55,7 @@ struct WorkerCounters {
   std::atomic<int64_t> handler_exceptions{0};
 };
 
-class Worker : public JobEventListener {
+class Worker : public JobEventListener, public StoreListener {
  public:
   // REQUIRES: manager and handlers outlive the worker.
   Worker(JobManager* manager, const HandlerRegistry* handlers, WorkerOptions options);
@@ -74,7 +74,8 @@ class Worker : public JobEventListener {
   const WorkerCounters& counters() const { return counters_; }
   int RunningJobs() const;
 
-  // JobEventListener: flips the token at once when the cancel came from this process.
+  // JobEventListener and StoreListener: a cancel from this process (JobManager) or from
+  // another one (the store's push channel) flips the job's token at once.
   void OnCancellationRequested(const std::string& job_id) override;
 
  private:

@@ -149,6 +149,16 @@ struct LedgerSummary {
   int64_t distinct_jobs = 0;
 };
 
+// Hears what other processes publish through the database (PostgreSQL LISTEN/NOTIFY).
+// Called on the store's listener thread: return quickly.
+class StoreListener {
+ public:
+  virtual ~StoreListener() = default;
+  virtual void OnCancellationRequested(const std::string& /*job_id*/) {}
+  // A job changed: {"job_id", "user_id", "status", "progress": {...}} at least.
+  virtual void OnJobEvent(const Json& /*event*/) {}
+};
+
 class JobStore {
  public:
   virtual ~JobStore() = default;
@@ -234,6 +244,18 @@ class JobStore {
   // Blocks until ChangeStamp() differs from `since`, or `timeout` passes. A hint, not a
   // guarantee: callers still claim to find out.
   virtual void WaitForChange(int64_t since, Micros timeout) = 0;
+
+  // Push delivery of other processes' cancellations and job events. Backends without a
+  // channel (SQLite) accept listeners and never call them: workers then rely on their
+  // lease checks, which poll. REQUIRES: a listener outlives its registration.
+  virtual void AddListener(StoreListener* /*listener*/) {}
+  virtual void RemoveListener(StoreListener* /*listener*/) {}
+
+  // True while this store leads cluster-wide maintenance (lease reaping, retention), so
+  // exactly one process runs it at a time. PostgreSQL holds a session advisory lock and
+  // answers from it; SQLite answers true (one machine, and concurrent reapers are
+  // serialised by the write lock).
+  virtual bool HoldsMaintenanceLeadership() { return true; }
 
   // Diagnostic ledger for exactly-once tests: records one effect of the job, fenced by
   // `token`. A second effect for the same job is kAlreadyExists.
