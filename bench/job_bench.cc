@@ -1,6 +1,8 @@
-// Job-system benchmarks on one database: throughput of no-op jobs, enqueue-to-start
-// latency in a warm worker, and cancellation latency (same process and through the
-// database only, as from another process). Prints one JSON line per figure.
+// Job-system benchmarks on one database: throughput of no-op jobs (pre-inserted, and
+// enqueued while a worker runs), enqueue-to-start latency in a warm worker, and
+// cancellation latency (same process and through the database only, as from another
+// process). Prints one JSON line per figure. scripts/bench-peers runs the same workloads
+// on graphile-worker and pg-boss (bench/peers/) for comparison.
 //
 //   build/release/bench/job_bench --database sqlite:/tmp/bench.db --jobs 100000
 #include <CLI/CLI.hpp>
@@ -141,11 +143,17 @@ void Throughput(const std::string& url, int jobs, int workers, int concurrency) 
   const double work_s = Seconds(Clock::now() - work_start);
   for (auto& w : pool) w->Shutdown();
   const int64_t in_db = Count(*store, "completed") - completed_before;
+  int64_t claims = 0, queries = 0;
+  for (const auto& s : stores) {
+    claims += s->metrics().claim_attempts.load();
+    queries += s->metrics().query_latency.Count();
+  }
   Emit("noop_throughput",
        {{"backend", store->BackendName()}, {"jobs", jobs}, {"workers", workers},
         {"concurrency_per_worker", concurrency}, {"enqueue_jobs_per_s", jobs / enqueue_s},
         {"worked_jobs_per_s", jobs / work_s}, {"end_to_end_jobs_per_s", jobs / (enqueue_s + work_s)},
-        {"completed_in_database", in_db}});
+        {"completed_in_database", in_db}, {"claim_statements", claims},
+        {"worker_queries", queries}});
 }
 
 // The store alone, no worker threads: claim and finish in batches on one thread. The
@@ -182,9 +190,55 @@ void StoreCeiling(const std::string& url, int jobs, int batch) {
                                       {"jobs_per_s", worked / Seconds(Clock::now() - start)}});
 }
 
-void StartLatency(const std::string& url, int samples) {
+// A worker already running, warm and idle, while a producer on a store of its own (as
+// another process would be) enqueues `jobs` no-op jobs in batches: from the first enqueue
+// to the last completion recorded in the database.
+void EnqueueWhileWorking(const std::string& url, int jobs, int concurrency) {
   auto store = MustOpen(url);
   JobManager manager(store.get(), Env::Default());
+  HandlerRegistry handlers;
+  RegisterDiagnosticHandlers(&handlers);
+  WorkerOptions options;
+  options.concurrency = concurrency;
+  options.claim_batch = 256;
+  Worker worker(&manager, &handlers, options);
+  worker.Start();
+  auto producer_store = MustOpen(url);
+  JobManager producer(producer_store.get(), Env::Default());
+  const int64_t completed_before = Count(*store, "completed");
+  std::this_thread::sleep_for(200ms);  // Warm: the worker is idle, waiting for work.
+  CreateJobRequest request;
+  request.job_type = "noop";
+  constexpr int kBatch = 1000;
+  const auto start = Clock::now();
+  for (int done = 0; done < jobs; done += kBatch) {
+    const int n = std::min(kBatch, jobs - done);
+    auto ids = producer.CreateJobs(std::vector<CreateJobRequest>(static_cast<size_t>(n), request));
+    if (!ids.ok()) {
+      std::cerr << ids.status().ToString() << "\n";
+      std::exit(1);
+    }
+  }
+  const double enqueue_s = Seconds(Clock::now() - start);
+  WaitFor([&] { return worker.counters().completed.load() >= jobs; });
+  const double total_s = Seconds(Clock::now() - start);
+  worker.Shutdown();
+  Emit("enqueue_while_working",
+       {{"backend", store->BackendName()}, {"jobs", jobs}, {"workers", 1},
+        {"concurrency_per_worker", concurrency}, {"batch", kBatch},
+        {"enqueue_jobs_per_s", jobs / enqueue_s}, {"jobs_per_s", jobs / total_s},
+        {"completed_in_database", Count(*store, "completed") - completed_before}});
+}
+
+// `through_database`: the job comes from a second store, so the worker can only learn of
+// it through the database (NOTIFY on PostgreSQL, polling on SQLite), as from another
+// process; otherwise from the worker's own manager, which wakes it in process.
+void StartLatency(const std::string& url, int samples, bool through_database) {
+  auto store = MustOpen(url);
+  JobManager manager(store.get(), Env::Default());
+  auto other_store = MustOpen(url);
+  JobManager other(other_store.get(), Env::Default());
+  JobManager& producer = through_database ? other : manager;
   auto handler = std::make_shared<StampingHandler>();
   HandlerRegistry handlers;
   handlers.Register("noop", handler);
@@ -198,14 +252,14 @@ void StartLatency(const std::string& url, int samples) {
   request.job_type = "noop";
   for (int i = 0; i < samples; ++i) {
     const auto before = Clock::now();
-    auto job = manager.CreateJob(request);
+    auto job = producer.CreateJob(request);
     if (!job.ok()) std::exit(1);
     WaitFor([&] { return handler->Started(job->job_id).has_value(); });
     latencies.push_back(Millis(*handler->Started(job->job_id) - before));
     std::this_thread::sleep_for(2ms);
   }
   worker.Shutdown();
-  Emit("enqueue_to_start_latency",
+  Emit(through_database ? "enqueue_to_start_latency_cross_process" : "enqueue_to_start_latency",
        {{"backend", store->BackendName()}, {"samples", samples},
         {"p50_ms", Quantile(latencies, 0.5)}, {"p99_ms", Quantile(latencies, 0.99)},
         {"max_ms", Quantile(latencies, 1.0)}});
@@ -267,7 +321,7 @@ int main(int argc, char** argv) {
   app.add_option("--workers", workers, "Workers for the N-worker run")->capture_default_str();
   app.add_option("--concurrency", concurrency, "Slots per worker")->capture_default_str();
   app.add_option("--samples", samples, "Samples per latency figure")->capture_default_str();
-  app.add_option("--only", only, "store, throughput, start, cancel");
+  app.add_option("--only", only, "store, throughput, enqueue, start, cancel");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   std::string scratch;
@@ -287,7 +341,11 @@ int main(int argc, char** argv) {
     a11y::StoreCeiling(database, jobs, 4);
     a11y::StoreCeiling(database, jobs, 256);
   }
-  if (wanted("start")) a11y::StartLatency(database, samples);
+  if (wanted("enqueue")) a11y::EnqueueWhileWorking(database, jobs, concurrency);
+  if (wanted("start")) {
+    a11y::StartLatency(database, samples, false);
+    a11y::StartLatency(database, samples, true);
+  }
   if (wanted("cancel")) {
     a11y::CancelLatency(database, samples, false);
     a11y::CancelLatency(database, samples, true);

@@ -278,11 +278,15 @@ Finish Worker::DecideFinish(RunningJob& running, Outcome outcome) {
 }
 
 void Worker::Enqueue(Finish finish) {
+  bool was_empty;
   {
     std::lock_guard<std::mutex> lock(finish_mu_);
+    was_empty = pending_finishes_.empty();
     pending_finishes_.push_back(std::move(finish));
   }
-  finish_cv_.notify_all();
+  // The finisher sleeps only on an empty queue; while it writes, more outcomes simply
+  // join the next batch without a wake-up each.
+  if (was_empty) finish_cv_.notify_all();
 }
 
 void Worker::FinishLoop() {
