@@ -15,55 +15,13 @@
 #include <thread>
 #include <vector>
 
-#include "jobs/diagnostic_handlers.h"
-#include "jobs/handler.h"
-#include "jobs/job_manager.h"
-#include "jobs/worker.h"
-#include "store/job_store.h"
-#include "tests/support/test_database.h"
+#include "tests/concurrency/worker_fixture.h"
 
-namespace a11y {
+namespace a11y::testing {
 namespace {
 
-using namespace std::chrono_literals;
-using SteadyClock = std::chrono::steady_clock;
-
-// Polls `condition` every 5 ms until it holds or `limit` passes; returns whether it held.
-template <typename F>
-bool WaitUntil(F condition, std::chrono::milliseconds limit = 20s) {
-  const auto deadline = SteadyClock::now() + limit;
-  while (true) {
-    if (condition()) return true;
-    if (SteadyClock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-}
-
-class CancellationRaceTest : public ::testing::TestWithParam<std::string> {
+class CancellationRaceTest : public ConcurrencyFixture {
  protected:
-  void SetUp() override {
-    A11Y_REQUIRE_DATABASE(db, GetParam());
-    db_ = std::move(db);
-    store_ = db_->OpenStore(Env::Default());
-    ASSERT_NE(store_, nullptr);
-    manager_ = std::make_unique<JobManager>(store_.get(), Env::Default());
-  }
-
-  std::vector<std::string> CreateJobs(int count, const std::string& type = "noop",
-                                      Json metadata = Json::object()) {
-    std::vector<CreateJobRequest> batch;
-    for (int i = 0; i < count; ++i) {
-      CreateJobRequest r;
-      r.job_type = type;
-      r.user_id = "racer";
-      r.metadata = metadata;
-      batch.push_back(r);
-    }
-    auto created = manager_->CreateJobs(batch);
-    EXPECT_TRUE(created.ok()) << created.status().ToString();
-    return created.ok() ? *created : std::vector<std::string>{};
-  }
-
   // Claims every pending job for `worker`; returns them by id.
   std::map<std::string, Job> ClaimAll(const std::string& worker, size_t expected) {
     std::map<std::string, Job> held;
@@ -80,16 +38,6 @@ class CancellationRaceTest : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(held.size(), expected);
     return held;
   }
-
-  Job Row(const std::string& id) {
-    auto job = store_->GetJob(id, Scope::Admin());
-    EXPECT_TRUE(job.ok()) << id << ": " << job.status().ToString();
-    return job.ok() ? *job : Job{};
-  }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<JobStore> store_;
-  std::unique_ptr<JobManager> manager_;
 };
 
 // Races, job by job, a worker's fenced finish (thread A, its own store) against a
@@ -136,7 +84,7 @@ std::vector<RaceRecord> RaceFinishAgainstCancel(
 
 TEST_P(CancellationRaceTest, CancelRacingCompletionIsRecordedConsistently) {
   constexpr int kJobs = 300;
-  const auto ids = CreateJobs(kJobs);
+  const auto ids = CreateMany(kJobs, "noop", Json::object(), "racer");
   ASSERT_EQ(ids.size(), static_cast<size_t>(kJobs));
   const auto held = ClaimAll("worker-a", ids.size());
   ASSERT_EQ(held.size(), ids.size());
@@ -196,7 +144,7 @@ TEST_P(CancellationRaceTest, CancelRacingCompletionIsRecordedConsistently) {
 // stop must not go back to pending and run again.
 TEST_P(CancellationRaceTest, CancelRacingRetryOrReleaseIsNeverLost) {
   constexpr int kJobs = 300;
-  const auto ids = CreateJobs(kJobs);
+  const auto ids = CreateMany(kJobs, "noop", Json::object(), "racer");
   ASSERT_EQ(ids.size(), static_cast<size_t>(kJobs));
   const auto held = ClaimAll("worker-a", ids.size());
   ASSERT_EQ(held.size(), ids.size());
@@ -249,7 +197,7 @@ TEST_P(CancellationRaceTest, CancelRacingRetryOrReleaseIsNeverLost) {
 TEST_P(CancellationRaceTest, CancelRacingClaimGivesEachJobOneFate) {
   constexpr int kJobs = 300;
   constexpr int kClaimers = 2;
-  const auto ids = CreateJobs(kJobs);
+  const auto ids = CreateMany(kJobs, "noop", Json::object(), "racer");
   ASSERT_EQ(ids.size(), static_cast<size_t>(kJobs));
 
   std::vector<std::unique_ptr<JobStore>> claim_stores;
@@ -348,17 +296,7 @@ TEST_P(CancellationRaceTest, CancelRacingClaimGivesEachJobOneFate) {
 class CancelRunningJobTest : public CancellationRaceTest {
  protected:
   void RunScenario(bool through_second_manager) {
-    HandlerRegistry registry;
-    RegisterDiagnosticHandlers(&registry);
-    WorkerOptions options;
-    options.worker_id = "w-cancel";
-    options.concurrency = 4;
-    options.lease = 2s;
-    options.cancel_poll = 10ms;
-    options.progress_interval = 50ms;
-    options.idle_wait = 20ms;
-    options.retry.base = 10ms;
-    Worker worker(manager_.get(), &registry, options);
+    Worker worker(manager_.get(), &diagnostics_, FastWorkerOptions("w-cancel"));
     ASSERT_TRUE(worker.Start().ok());
 
     CreateJobRequest r;
@@ -386,7 +324,7 @@ class CancelRunningJobTest : public CancellationRaceTest {
     ASSERT_TRUE(cancel.ok()) << cancel.status().ToString();
     EXPECT_EQ(cancel->outcome, CancelOutcome::kCancelling) << CancelOutcomeName(cancel->outcome);
 
-    const bool stopped = WaitUntil([&] { return IsTerminal(Row(id).status); });
+    const bool stopped = WaitUntil([&] { return IsTerminal(Row(id).status); }, 20s);
     const Job row = Row(id);
     EXPECT_TRUE(stopped) << "the job is still " << JobStatusName(row.status)
                          << " 20 s after the cancel";
@@ -417,4 +355,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, CancelRunningJobTest,
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace
-}  // namespace a11y
+}  // namespace a11y::testing

@@ -13,48 +13,12 @@
 #include <thread>
 #include <vector>
 
-#include "jobs/job_manager.h"
-#include "store/job_store.h"
-#include "tests/support/test_database.h"
+#include "tests/concurrency/worker_fixture.h"
 
-namespace a11y {
+namespace a11y::testing {
 namespace {
 
-using namespace std::chrono_literals;
-
-class ClaimRaceTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    A11Y_REQUIRE_DATABASE(db, GetParam());
-    db_ = std::move(db);
-    store_ = db_->OpenStore(Env::Default());
-    ASSERT_NE(store_, nullptr);
-    manager_ = std::make_unique<JobManager>(store_.get(), Env::Default());
-  }
-
-  // Creates `count` pending noop jobs, in batches; returns their ids.
-  std::vector<std::string> CreateNoopJobs(int count) {
-    std::vector<std::string> ids;
-    while (static_cast<int>(ids.size()) < count) {
-      std::vector<CreateJobRequest> batch;
-      for (int i = 0; i < 500 && static_cast<int>(ids.size() + batch.size()) < count; ++i) {
-        CreateJobRequest r;
-        r.job_type = "noop";
-        r.user_id = "claim-race";
-        batch.push_back(r);
-      }
-      auto created = manager_->CreateJobs(batch);
-      EXPECT_TRUE(created.ok()) << created.status().ToString();
-      if (!created.ok()) return ids;
-      ids.insert(ids.end(), created->begin(), created->end());
-    }
-    return ids;
-  }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<JobStore> store_;
-  std::unique_ptr<JobManager> manager_;
-};
+class ClaimRaceTest : public ConcurrencyFixture {};
 
 struct ClaimedJob {
   std::string job_id;
@@ -68,7 +32,7 @@ struct ClaimedJob {
 TEST_P(ClaimRaceTest, EightStoresClaimEveryJobExactlyOnce) {
   constexpr int kJobs = 2000;
   constexpr int kThreads = 8;
-  const std::vector<std::string> created = CreateNoopJobs(kJobs);
+  const std::vector<std::string> created = CreateMany(kJobs, "noop", Json::object(), "claim-race");
   ASSERT_EQ(created.size(), static_cast<size_t>(kJobs));
 
   // Each claimer has its own store on the same database, as separate processes would.
@@ -168,7 +132,7 @@ TEST_P(ClaimRaceTest, EightStoresClaimEveryJobExactlyOnce) {
 TEST_P(ClaimRaceTest, ThreadsSharingOneStoreClaimEveryJobExactlyOnce) {
   constexpr int kJobs = 600;
   constexpr int kThreads = 6;
-  const std::vector<std::string> created = CreateNoopJobs(kJobs);
+  const std::vector<std::string> created = CreateMany(kJobs, "noop", Json::object(), "claim-race");
   ASSERT_EQ(created.size(), static_cast<size_t>(kJobs));
 
   std::vector<std::vector<std::string>> claimed(kThreads);
@@ -210,4 +174,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, ClaimRaceTest,
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace
-}  // namespace a11y
+}  // namespace a11y::testing

@@ -7,80 +7,18 @@
 #include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "jobs/diagnostic_handlers.h"
-#include "jobs/handler.h"
-#include "jobs/job_manager.h"
-#include "jobs/worker.h"
-#include "store/job_store.h"
-#include "tests/support/test_database.h"
+#include "tests/concurrency/worker_fixture.h"
 
-namespace a11y {
+namespace a11y::testing {
 namespace {
 
-using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
 
-template <typename F>
-bool WaitUntil(F condition, std::chrono::milliseconds limit = 20s) {
-  const auto deadline = SteadyClock::now() + limit;
-  while (true) {
-    if (condition()) return true;
-    if (SteadyClock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-}
-
-WorkerOptions FastOptions(const std::string& id) {
-  WorkerOptions options;
-  options.worker_id = id;
-  options.concurrency = 4;
-  options.lease = 2s;
-  options.cancel_poll = 10ms;
-  options.idle_wait = 20ms;
-  options.progress_interval = 50ms;
-  options.reaper_interval = 50ms;
-  options.retry.base = 10ms;
-  return options;
-}
-
-int64_t CheckpointStep(const Job& job) {
-  if (!job.checkpoint || !job.checkpoint->is_object()) return 0;
-  return job.checkpoint->value("step", int64_t{0});
-}
-
-class LeaseTest : public ::testing::TestWithParam<std::string> {
+class LeaseTest : public ConcurrencyFixture {
  protected:
-  void SetUp() override {
-    A11Y_REQUIRE_DATABASE(db, GetParam());
-    db_ = std::move(db);
-    store_ = db_->OpenStore(Env::Default());
-    ASSERT_NE(store_, nullptr);
-    manager_ = std::make_unique<JobManager>(store_.get(), Env::Default());
-    // A second process's view of the same database.
-    store_b_ = db_->OpenStore(Env::Default());
-    ASSERT_NE(store_b_, nullptr);
-    manager_b_ = std::make_unique<JobManager>(store_b_.get(), Env::Default());
-    RegisterDiagnosticHandlers(&diagnostics_);
-  }
-
-  std::string Create(const std::string& type, Json metadata, int max_attempts = 3) {
-    CreateJobRequest r;
-    r.job_type = type;
-    r.metadata = std::move(metadata);
-    r.max_attempts = max_attempts;
-    auto job = manager_->CreateJob(r);
-    EXPECT_TRUE(job.ok()) << job.status().ToString();
-    return job.ok() ? job->job_id : "";
-  }
-
-  Job Row(const std::string& id) {
-    auto job = store_->GetJob(id, Scope::Admin());
-    EXPECT_TRUE(job.ok()) << id << ": " << job.status().ToString();
-    return job.ok() ? *job : Job{};
-  }
+  LeaseTest() : ConcurrencyFixture(/*second_process=*/true) {}
 
   // Requeues every running job through the second store as if its worker stopped
   // heartbeating; returns whether the job left running.
@@ -90,13 +28,6 @@ class LeaseTest : public ::testing::TestWithParam<std::string> {
       return report.ok() && report->requeued >= 1;
     });
   }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<JobStore> store_;
-  std::unique_ptr<JobManager> manager_;
-  std::unique_ptr<JobStore> store_b_;
-  std::unique_ptr<JobManager> manager_b_;
-  HandlerRegistry diagnostics_;
 };
 
 // A worker dies (Abandon: no more writes) holding a sleep job; another worker's reaper
@@ -104,7 +35,7 @@ class LeaseTest : public ::testing::TestWithParam<std::string> {
 // checkpoint instead of from zero.
 TEST_P(LeaseTest, AbandonedJobIsTakenOverAndResumesFromCheckpoint) {
   const std::string id = Create("sleep", Json{{"duration_ms", 3000}, {"steps", 30}});
-  WorkerOptions a_options = FastOptions("w-crashing");
+  WorkerOptions a_options = FastWorkerOptions("w-crashing");
   a_options.lease = 300ms;
   a_options.run_maintenance = false;
   Worker a(manager_.get(), &diagnostics_, a_options);
@@ -120,7 +51,9 @@ TEST_P(LeaseTest, AbandonedJobIsTakenOverAndResumesFromCheckpoint) {
   const int64_t saved_step = CheckpointStep(crashed);
   EXPECT_GE(saved_step, 2);
 
-  Worker b(manager_b_.get(), &diagnostics_, FastOptions("w-survivor"));
+  WorkerOptions b_options = FastWorkerOptions("w-survivor");
+  b_options.reaper_interval = 50ms;  // Takes the job back soon after the lease expires.
+  Worker b(manager_b_.get(), &diagnostics_, b_options);
   ASSERT_TRUE(b.Start().ok());
   const bool done = WaitUntil([&] { return IsTerminal(Row(id).status); });
   b.Shutdown();
@@ -244,14 +177,14 @@ TEST_P(LeaseTest, StaleTokenIsRefusedAfterTakeover) {
 // handler and records nothing; the job completes once, resuming from its checkpoint.
 TEST_P(LeaseTest, WorkerThatLosesARunningJobStopsAndWritesNothing) {
   const std::string id = Create("sleep", Json{{"duration_ms", 4000}, {"steps", 40}});
-  WorkerOptions a_options = FastOptions("w-loser");
+  WorkerOptions a_options = FastWorkerOptions("w-loser");
   a_options.concurrency = 1;  // Busy with this job: it cannot claim the requeued job itself.
   a_options.run_maintenance = false;
   Worker a(manager_.get(), &diagnostics_, a_options);
   ASSERT_TRUE(a.Start().ok());
   ASSERT_TRUE(WaitUntil([&] { return CheckpointStep(Row(id)) >= 1; }));
 
-  WorkerOptions b_options = FastOptions("w-taker");
+  WorkerOptions b_options = FastWorkerOptions("w-taker");
   b_options.run_maintenance = false;
   Worker b(manager_b_.get(), &diagnostics_, b_options);
   ASSERT_TRUE(b.Start().ok());
@@ -309,7 +242,7 @@ TEST_P(LeaseTest, CancellationReachesAJobItsWorkerClaimedAgain) {
   auto handler = std::make_shared<StuckThenCancellableHandler>();
   HandlerRegistry registry;
   registry.Register("sleep", handler);
-  WorkerOptions options = FastOptions("w-again");
+  WorkerOptions options = FastWorkerOptions("w-again");
   options.concurrency = 2;
   options.run_maintenance = false;
   options.shutdown_grace = 100ms;
@@ -350,4 +283,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, LeaseTest, ::testing::ValuesIn(a11y::testing:
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace
-}  // namespace a11y
+}  // namespace a11y::testing

@@ -10,74 +10,14 @@
 #include <thread>
 #include <vector>
 
-#include "jobs/diagnostic_handlers.h"
-#include "jobs/handler.h"
-#include "jobs/job_manager.h"
-#include "jobs/worker.h"
-#include "store/job_store.h"
-#include "tests/support/test_database.h"
+#include "tests/concurrency/worker_fixture.h"
 
-namespace a11y {
+namespace a11y::testing {
 namespace {
 
-using namespace std::chrono_literals;
-using SteadyClock = std::chrono::steady_clock;
-
-template <typename F>
-bool WaitUntil(F condition, std::chrono::milliseconds limit = 20s) {
-  const auto deadline = SteadyClock::now() + limit;
-  while (true) {
-    if (condition()) return true;
-    if (SteadyClock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-}
-
-WorkerOptions FastOptions(const std::string& id) {
-  WorkerOptions options;
-  options.worker_id = id;
-  options.concurrency = 4;
-  options.lease = 2s;
-  options.cancel_poll = 10ms;
-  options.idle_wait = 20ms;
-  options.progress_interval = 50ms;
-  options.retry.base = 10ms;
-  return options;
-}
-
-int64_t CheckpointStep(const Job& job) {
-  if (!job.checkpoint || !job.checkpoint->is_object()) return 0;
-  return job.checkpoint->value("step", int64_t{0});
-}
-
-class ShutdownTest : public ::testing::TestWithParam<std::string> {
+class ShutdownTest : public ConcurrencyFixture {
  protected:
-  void SetUp() override {
-    A11Y_REQUIRE_DATABASE(db, GetParam());
-    db_ = std::move(db);
-    store_ = db_->OpenStore(Env::Default());
-    ASSERT_NE(store_, nullptr);
-    manager_ = std::make_unique<JobManager>(store_.get(), Env::Default());
-    store_b_ = db_->OpenStore(Env::Default());
-    ASSERT_NE(store_b_, nullptr);
-    manager_b_ = std::make_unique<JobManager>(store_b_.get(), Env::Default());
-    RegisterDiagnosticHandlers(&diagnostics_);
-  }
-
-  std::string Create(const std::string& type, Json metadata) {
-    CreateJobRequest r;
-    r.job_type = type;
-    r.metadata = std::move(metadata);
-    auto job = manager_->CreateJob(r);
-    EXPECT_TRUE(job.ok()) << job.status().ToString();
-    return job.ok() ? job->job_id : "";
-  }
-
-  Job Row(const std::string& id) {
-    auto job = store_->GetJob(id, Scope::Admin());
-    EXPECT_TRUE(job.ok()) << id << ": " << job.status().ToString();
-    return job.ok() ? *job : Job{};
-  }
+  ShutdownTest() : ConcurrencyFixture(/*second_process=*/true) {}
 
   void ExpectReleased(const std::string& id) {
     const Job row = Row(id);
@@ -89,18 +29,11 @@ class ShutdownTest : public ::testing::TestWithParam<std::string> {
     EXPECT_FALSE(row.result.has_value());
     EXPECT_LE(row.run_after, Env::Default()->Now()) << "a released job must be runnable at once";
   }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<JobStore> store_;
-  std::unique_ptr<JobManager> manager_;
-  std::unique_ptr<JobStore> store_b_;
-  std::unique_ptr<JobManager> manager_b_;
-  HandlerRegistry diagnostics_;
 };
 
 TEST_P(ShutdownTest, RunningJobIsReleasedAfterGraceAndAnotherWorkerFinishesIt) {
   const std::string id = Create("sleep", Json{{"duration_ms", 5000}, {"steps", 50}});
-  WorkerOptions options = FastOptions("w-leaving");
+  WorkerOptions options = FastWorkerOptions("w-leaving");
   options.shutdown_grace = 100ms;
   Worker a(manager_.get(), &diagnostics_, options);
   ASSERT_TRUE(a.Start().ok());
@@ -113,7 +46,7 @@ TEST_P(ShutdownTest, RunningJobIsReleasedAfterGraceAndAnotherWorkerFinishesIt) {
   EXPECT_EQ(a.counters().completed.load(), 0);
   EXPECT_EQ(a.RunningJobs(), 0);
 
-  Worker b(manager_b_.get(), &diagnostics_, FastOptions("w-arriving"));
+  Worker b(manager_b_.get(), &diagnostics_, FastWorkerOptions("w-arriving"));
   ASSERT_TRUE(b.Start().ok());
   const bool done = WaitUntil([&] { return IsTerminal(Row(id).status); });
   b.Shutdown();
@@ -128,7 +61,7 @@ TEST_P(ShutdownTest, RunningJobIsReleasedAfterGraceAndAnotherWorkerFinishesIt) {
 
 TEST_P(ShutdownTest, JobThatFinishesWithinGraceCompletes) {
   const std::string id = Create("sleep", Json{{"duration_ms", 400}, {"steps", 4}});
-  WorkerOptions options = FastOptions("w-patient");
+  WorkerOptions options = FastWorkerOptions("w-patient");
   options.shutdown_grace = 15s;
   Worker a(manager_.get(), &diagnostics_, options);
   ASSERT_TRUE(a.Start().ok());
@@ -159,7 +92,7 @@ TEST_P(ShutdownTest, HandlerIgnoringCancellationIsReleasedAnywayAndItsLateResult
   HandlerRegistry registry;
   registry.Register("sleep", stubborn);
   const std::string id = Create("sleep", Json{{"duration_ms", 200}, {"steps", 2}});
-  WorkerOptions options = FastOptions("w-stubborn");
+  WorkerOptions options = FastWorkerOptions("w-stubborn");
   options.shutdown_grace = 100ms;
   Worker a(manager_.get(), &registry, options);
   ASSERT_TRUE(a.Start().ok());
@@ -176,7 +109,7 @@ TEST_P(ShutdownTest, HandlerIgnoringCancellationIsReleasedAnywayAndItsLateResult
   EXPECT_EQ(a.counters().completed.load(), 0);
 
   // Another worker (with the real sleep handler) runs it.
-  Worker b(manager_b_.get(), &diagnostics_, FastOptions("w-next"));
+  Worker b(manager_b_.get(), &diagnostics_, FastWorkerOptions("w-next"));
   ASSERT_TRUE(b.Start().ok());
   const bool done = WaitUntil([&] { return IsTerminal(Row(id).status); });
   b.Shutdown();
@@ -189,7 +122,7 @@ TEST_P(ShutdownTest, HandlerIgnoringCancellationIsReleasedAnywayAndItsLateResult
 }
 
 TEST_P(ShutdownTest, IdleShutdownIsPromptAndIdempotent) {
-  Worker a(manager_.get(), &diagnostics_, FastOptions("w-idle"));
+  Worker a(manager_.get(), &diagnostics_, FastWorkerOptions("w-idle"));
   ASSERT_TRUE(a.Start().ok());
   EXPECT_FALSE(a.Start().ok()) << "a second Start must be refused";
   a.Shutdown();
@@ -205,4 +138,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, ShutdownTest, ::testing::ValuesIn(a11y::testi
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace
-}  // namespace a11y
+}  // namespace a11y::testing

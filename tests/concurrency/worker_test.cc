@@ -12,85 +12,17 @@
 #include <thread>
 #include <vector>
 
-#include "jobs/diagnostic_handlers.h"
-#include "jobs/handler.h"
-#include "jobs/job_manager.h"
-#include "jobs/worker.h"
-#include "store/job_store.h"
-#include "tests/support/test_database.h"
+#include "tests/concurrency/worker_fixture.h"
 
-namespace a11y {
+namespace a11y::testing {
 namespace {
-
-using namespace std::chrono_literals;
-using SteadyClock = std::chrono::steady_clock;
-
-template <typename F>
-bool WaitUntil(F condition, std::chrono::milliseconds limit = 20s) {
-  const auto deadline = SteadyClock::now() + limit;
-  while (true) {
-    if (condition()) return true;
-    if (SteadyClock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-}
-
-WorkerOptions FastOptions(const std::string& id) {
-  WorkerOptions options;
-  options.worker_id = id;
-  options.concurrency = 4;
-  options.lease = 2s;
-  options.cancel_poll = 10ms;
-  options.idle_wait = 20ms;
-  options.retry.base = 10ms;
-  options.retry.max = 100ms;
-  return options;
-}
 
 bool Contains(const std::optional<std::string>& text, const std::string& part) {
   return text && text->find(part) != std::string::npos;
 }
 
-class WorkerTest : public ::testing::TestWithParam<std::string> {
+class WorkerTest : public ConcurrencyFixture {
  protected:
-  void SetUp() override {
-    A11Y_REQUIRE_DATABASE(db, GetParam());
-    db_ = std::move(db);
-    store_ = db_->OpenStore(Env::Default());
-    ASSERT_NE(store_, nullptr);
-    manager_ = std::make_unique<JobManager>(store_.get(), Env::Default());
-    RegisterDiagnosticHandlers(&diagnostics_);
-  }
-
-  std::string Create(const std::string& type, Json metadata, int max_attempts = 3) {
-    CreateJobRequest r;
-    r.job_type = type;
-    r.metadata = std::move(metadata);
-    r.max_attempts = max_attempts;
-    auto job = manager_->CreateJob(r);
-    EXPECT_TRUE(job.ok()) << job.status().ToString();
-    return job.ok() ? job->job_id : "";
-  }
-
-  std::vector<std::string> CreateMany(int count, const std::string& type, const Json& metadata) {
-    std::vector<CreateJobRequest> batch;
-    for (int i = 0; i < count; ++i) {
-      CreateJobRequest r;
-      r.job_type = type;
-      r.metadata = metadata;
-      batch.push_back(r);
-    }
-    auto ids = manager_->CreateJobs(batch);
-    EXPECT_TRUE(ids.ok()) << ids.status().ToString();
-    return ids.ok() ? *ids : std::vector<std::string>{};
-  }
-
-  Job Row(const std::string& id) {
-    auto job = store_->GetJob(id, Scope::Admin());
-    EXPECT_TRUE(job.ok()) << id << ": " << job.status().ToString();
-    return job.ok() ? *job : Job{};
-  }
-
   int64_t CountWithStatus(const std::string& type, const std::string& status) {
     auto stats = store_->Statistics({});
     if (!stats.ok()) return -1;
@@ -108,11 +40,6 @@ class WorkerTest : public ::testing::TestWithParam<std::string> {
       return true;
     });
   }
-
-  std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<JobStore> store_;
-  std::unique_ptr<JobManager> manager_;
-  HandlerRegistry diagnostics_;
 };
 
 TEST_P(WorkerTest, CompletesFiveHundredNoopJobsExactlyOnce) {
@@ -120,7 +47,7 @@ TEST_P(WorkerTest, CompletesFiveHundredNoopJobsExactlyOnce) {
   const auto ids = CreateMany(kJobs, "noop", Json{{"ledger", true}});
   ASSERT_EQ(ids.size(), static_cast<size_t>(kJobs));
 
-  Worker worker(manager_.get(), &diagnostics_, FastOptions("w-e2e"));
+  Worker worker(manager_.get(), &diagnostics_, FastWorkerOptions("w-e2e"));
   ASSERT_TRUE(worker.Start().ok());
   const bool done = WaitUntil([&] { return CountWithStatus("noop", "completed") == kJobs; });
   worker.Shutdown();
@@ -163,8 +90,8 @@ TEST_P(WorkerTest, TwoWorkersOnTwoStoresCompleteEachJobOnce) {
   auto store_b = db_->OpenStore(Env::Default());
   ASSERT_NE(store_b, nullptr);
   JobManager manager_b(store_b.get(), Env::Default());
-  Worker a(manager_.get(), &diagnostics_, FastOptions("w-a"));
-  Worker b(&manager_b, &diagnostics_, FastOptions("w-b"));
+  Worker a(manager_.get(), &diagnostics_, FastWorkerOptions("w-a"));
+  Worker b(&manager_b, &diagnostics_, FastWorkerOptions("w-b"));
   ASSERT_TRUE(a.Start().ok());
   ASSERT_TRUE(b.Start().ok());
   const bool done = WaitUntil([&] { return CountWithStatus("noop", "completed") == kJobs; });
@@ -190,7 +117,7 @@ TEST_P(WorkerTest, RetriesUntilSuccessOrAttemptsSpent) {
   const std::string fatal = Create("noop", Json{{"fail", "x"}}, /*max_attempts=*/3);
   const std::vector<std::string> ids = {flaky, spent, fatal};
 
-  Worker worker(manager_.get(), &diagnostics_, FastOptions("w-retry"));
+  Worker worker(manager_.get(), &diagnostics_, FastWorkerOptions("w-retry"));
   ASSERT_TRUE(worker.Start().ok());
   const bool done = WaitAllTerminal(ids);
   worker.Shutdown();
@@ -226,7 +153,7 @@ TEST_P(WorkerTest, ThrownExceptionIsAFailedAttemptAndTheWorkerCarriesOn) {
   const auto others = CreateMany(30, "noop", Json::object());
   ASSERT_EQ(others.size(), 30u);
 
-  Worker worker(manager_.get(), &diagnostics_, FastOptions("w-throw"));
+  Worker worker(manager_.get(), &diagnostics_, FastWorkerOptions("w-throw"));
   ASSERT_TRUE(worker.Start().ok());
   std::vector<std::string> all = others;
   all.push_back(thrower);
@@ -261,7 +188,7 @@ TEST_P(WorkerTest, RetryWaitsForItsBackoff) {
   HandlerRegistry registry;
   RegisterDiagnosticHandlers(&registry);
   registry.Register("sleep", std::make_shared<RetryAfterHandler>());
-  WorkerOptions options = FastOptions("w-backoff");
+  WorkerOptions options = FastWorkerOptions("w-backoff");
   options.retry.base = 1h;  // Backoff(1) = 1h +/- 25%.
   options.retry.max = 10h;
   const std::string jittered = Create("noop", Json{{"fail_attempts", 1}});
@@ -314,7 +241,7 @@ class ChattyHandler : public JobHandler {
 TEST_P(WorkerTest, ProgressIsCoalescedAndTheLastValueLands) {
   HandlerRegistry registry;
   registry.Register("noop", std::make_shared<ChattyHandler>());
-  WorkerOptions options = FastOptions("w-progress");
+  WorkerOptions options = FastWorkerOptions("w-progress");
   options.progress_interval = 20ms;
   const std::string id = Create("noop", Json::object());
 
@@ -387,7 +314,7 @@ TEST_P(WorkerTest, LastProgressLandsWhenAFlushIsInFlightAtFinish) {
   auto handler = std::make_shared<FinalProgressHandler>();
   HandlerRegistry registry;
   registry.Register("noop", handler);
-  WorkerOptions options = FastOptions("w-last-progress");
+  WorkerOptions options = FastWorkerOptions("w-last-progress");
   options.concurrency = 1;
   options.lease = 20s;
   options.heartbeat_interval = 10s;  // No heartbeat write in the window.
@@ -442,4 +369,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, WorkerTest, ::testing::ValuesIn(a11y::testing
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace
-}  // namespace a11y
+}  // namespace a11y::testing

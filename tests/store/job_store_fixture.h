@@ -16,11 +16,6 @@
 #include "store/job_store.h"
 #include "tests/support/test_database.h"
 
-namespace a11y {
-// Failure messages name statuses instead of dumping their bytes.
-inline void PrintTo(JobStatus status, std::ostream* os) { *os << JobStatusName(status); }
-}  // namespace a11y
-
 namespace a11y::testing {
 
 using namespace std::chrono_literals;

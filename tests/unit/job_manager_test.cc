@@ -17,10 +17,6 @@
 #include "store/job_store.h"
 #include "tests/support/test_database.h"
 
-namespace a11y {
-// Must match core_test.cc (see there).
-}  // namespace a11y
-
 namespace a11y::testing {
 namespace {
 
