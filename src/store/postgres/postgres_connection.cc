@@ -32,17 +32,43 @@ Param JsonText(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+
+void AppendQuotedElement(const std::string& value, std::string* out) {
+  out->push_back('"');
+  for (char c : value) {
+    if (c == '"' || c == '\\') out->push_back('\\');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+}  // namespace
+
 Param TextArray(const std::vector<std::string>& values) {
   if (values.empty()) return std::nullopt;
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
+    AppendQuotedElement(values[i], &out);
+  }
+  out += '}';
+  return out;
+}
+
+Param ArrayLiteral(const std::vector<Param>& elements) {
+  size_t size = 2;
+  for (const Param& e : elements) size += (e ? e->size() + 3 : 5);
+  std::string out;
+  out.reserve(size);
+  out += '{';
+  for (size_t i = 0; i < elements.size(); ++i) {
+    if (i > 0) out += ',';
+    if (elements[i]) {
+      AppendQuotedElement(*elements[i], &out);
+    } else {
+      out += "NULL";
     }
-    out += '"';
   }
   out += '}';
   return out;

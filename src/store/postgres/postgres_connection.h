@@ -36,6 +36,10 @@ Param JsonText(const nlohmann::json& value);
 // A text[] literal, e.g. {"a","b"}; an empty list is passed as NULL.
 Param TextArray(const std::vector<std::string>& values);
 Param IntArray(const std::vector<int64_t>& values);
+// An array literal of nullable elements, each quoted, e.g. {"a",NULL,"b"}, for a
+// $n::type[] parameter (the element type parses each quoted text). Unlike TextArray, an
+// empty list is '{}', so that unnest() over several such arrays lines their rows up.
+Param ArrayLiteral(const std::vector<Param>& elements);
 
 // An owned PGresult.
 class PgResult {

@@ -138,6 +138,30 @@ std::string JobInsertPlaceholders(int first) {
 
 int JobColumnCount() { return kColumnCount; }
 
+std::string JobUnnestSource(int first) {
+  std::string out = "unnest(";
+  for (int i = 0; i < kColumnCount; ++i) {
+    if (i > 0) out += ", ";
+    out += "$" + std::to_string(first + i) + "::" + kColumns[i].type + "[]";
+  }
+  return out + ")";
+}
+
+void AppendJobArrayParams(const std::vector<Job>& jobs, Params* params) {
+  // Row-major values, then one array literal per column.
+  Params values;
+  values.reserve(jobs.size() * kColumnCount);
+  for (const Job& job : jobs) AppendJobParams(job, &values);
+  for (int col = 0; col < kColumnCount; ++col) {
+    Params column;
+    column.reserve(jobs.size());
+    for (size_t row = 0; row < jobs.size(); ++row) {
+      column.push_back(std::move(values[row * kColumnCount + col]));
+    }
+    params->push_back(ArrayLiteral(column));
+  }
+}
+
 void AppendJobParams(const Job& job, Params* p) {
   p->push_back(Text(job.job_id));
   p->push_back(Text(job.job_type));

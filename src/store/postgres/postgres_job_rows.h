@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "store/job.h"
@@ -18,6 +19,11 @@ std::string JobInsertPlaceholders(int first);
 int JobColumnCount();
 // Appends the job's values in column order.
 void AppendJobParams(const Job& job, Params* params);
+// "unnest($first::text[], $first+1::text[], ...)": one array parameter per column, so
+// that any number of rows is inserted by one statement with a fixed number of parameters.
+std::string JobUnnestSource(int first);
+// Appends one array per column (in column order) holding `jobs`' values.
+void AppendJobArrayParams(const std::vector<Job>& jobs, Params* params);
 // Decodes row `row` of a result selected with JobSelectList().
 Job RowToJob(const PgResult& result, int row);
 

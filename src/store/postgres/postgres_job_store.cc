@@ -1,18 +1,15 @@
 #include "store/postgres/postgres_job_store.h"
 
-#include <poll.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
+#include <map>
 #include <numeric>
-#include <thread>
+#include <utility>
 
 #include "store/postgres/postgres_connection.h"
 #include "store/postgres/postgres_job_rows.h"
 #include "store/postgres/postgres_migrations.h"
+#include "store/postgres/postgres_push.h"
 
 namespace a11y {
 namespace {
@@ -30,7 +27,9 @@ using pg::TextArray;
 using pg::Time;
 
 constexpr int kPoolSize = 8;
-constexpr int kInsertChunk = 500;  // Rows per INSERT: 34 params each, under libpq's 65535.
+// Rows per INSERT statement (one array parameter per column): a batch up to this size is
+// one statement; a larger one is several in one transaction.
+constexpr int kInsertChunk = 5000;
 constexpr int kMaxListLimit = 1000;
 
 constexpr const char* kFinalStatuses = "('completed', 'failed', 'cancelled')";
@@ -45,7 +44,8 @@ struct RowState {
 
 class PostgresJobStore : public JobStore {
  public:
-  PostgresJobStore(std::string url, Env* env) : url_(url), env_(env), pool_(url, kPoolSize) {}
+  PostgresJobStore(std::string url, Env* env)
+      : url_(url), env_(env), pool_(url, kPoolSize), push_(url) {}
 
   std::string BackendName() const override { return "postgresql"; }
 
@@ -83,8 +83,13 @@ class PostgresJobStore : public JobStore {
   Result<int64_t> DeleteFinishedJobs(TimePoint finished_before, TimePoint cancelled_before,
                                      int limit) override;
   Result<StoreStatistics> Statistics(const StatsFilter& filter) override;
-  int64_t ChangeStamp() override;
-  void WaitForChange(int64_t since, Micros timeout) override;
+  int64_t ChangeStamp() override { return push_.ChangeStamp(); }
+  void WaitForChange(int64_t since, Micros timeout) override {
+    push_.WaitForChange(since, timeout);
+  }
+  void AddListener(StoreListener* listener) override { push_.AddListener(listener); }
+  void RemoveListener(StoreListener* listener) override { push_.RemoveListener(listener); }
+  bool HoldsMaintenanceLeadership() override { return push_.IsLeader(); }
   Status RecordLedgerEffect(const std::string& job_id, int64_t token,
                             const std::string& worker_id) override;
   Result<LedgerSummary> GetLedgerSummary() override;
@@ -111,32 +116,18 @@ class PostgresJobStore : public JobStore {
   Result<std::optional<RowState>> ReadState(PgConnection* conn, const std::string& job_id,
                                             const std::optional<std::string>& user_id = {});
 
-  Status Notify(PgConnection* conn) {
-    return Exec(conn, "SELECT pg_notify($1, '')", {Text(pg::kJobsChannel)}).status();
-  }
-
-  // Reads the LISTEN connection, waiting up to `wait` for something to arrive; returns
-  // how much the change stamp moves: the notifications received, plus one when the
-  // connection had to be re-made (notifications may have been missed meanwhile).
-  // REQUIRES: the caller set listen_polling_.
-  int64_t PollListenConnection(Micros wait);
-
   const std::string url_;
   Env* const env_;
   pg::PgPool pool_;
   StoreMetrics metrics_;
-
-  // The LISTEN connection belongs to whichever thread set listen_polling_; other
-  // waiters sleep on listen_cv_ until it reports. change_stamp_ counts what it received.
-  std::mutex listen_mu_;
-  std::condition_variable listen_cv_;
-  bool listen_polling_ = false;
-  int64_t change_stamp_ = 0;
-  // False until the first attempt to open the LISTEN connection. Every later (re)connect
-  // counts as a change: while we were not listening, notifications may have been lost.
-  bool listen_attempted_ = false;
-  std::unique_ptr<PgConnection> listen_conn_;
+  // Declared last: its thread stops before anything else goes.
+  pg::PgPushChannel push_;
 };
+
+// The columns a job event is built from (see pg::PublishEventsCte).
+constexpr const char* kEventColumns =
+    "job_id, user_id, status, progress_current, progress_total, progress_percentage, "
+    "progress_message";
 
 std::string ScopeClause(const std::optional<std::string>& user_id, int param) {
   return user_id ? " AND user_id = $" + std::to_string(param) : "";
@@ -179,21 +170,32 @@ Status PostgresJobStore::InsertJobs(const std::vector<Job>& jobs) {
     }
   }
   if (jobs.empty()) return Status::Ok();
+  // One statement per chunk, whatever its size: the rows travel as one array per column.
+  // The notifications (wake-up and events) go out at commit, so no listener ever hears
+  // of uncommitted work.
+  static const std::string sql = "WITH inserted AS (INSERT INTO jobs " + pg::JobInsertColumns() +
+                                 " SELECT * FROM " + pg::JobUnnestSource(1) + " RETURNING " +
+                                 kEventColumns + "),\n" + pg::PublishEventsCte("inserted") +
+                                 ",\n" + pg::WakeWorkersCte("inserted", "TRUE") +
+                                 "\nSELECT (SELECT n FROM published), (SELECT n FROM woken)";
+  auto insert = [&](PgConnection* conn, size_t begin, size_t end) -> Status {
+    Params params;
+    params.reserve(pg::JobColumnCount());
+    if (begin == 0 && end == jobs.size()) {
+      pg::AppendJobArrayParams(jobs, &params);
+    } else {
+      pg::AppendJobArrayParams(std::vector<Job>(jobs.begin() + begin, jobs.begin() + end),
+                               &params);
+    }
+    return Exec(conn, sql, params).status();
+  };
   return WithConnection([&](PgConnection* conn) -> Status {
+    if (jobs.size() <= static_cast<size_t>(kInsertChunk)) return insert(conn, 0, jobs.size());
     return pg::InTransaction(conn, latency(), [&]() -> Status {
       for (size_t begin = 0; begin < jobs.size(); begin += kInsertChunk) {
-        const size_t end = std::min(jobs.size(), begin + kInsertChunk);
-        std::string sql = "INSERT INTO jobs " + pg::JobInsertColumns() + " VALUES ";
-        Params params;
-        params.reserve((end - begin) * pg::JobColumnCount());
-        for (size_t i = begin; i < end; ++i) {
-          if (i > begin) sql += ", ";
-          sql += pg::JobInsertPlaceholders(static_cast<int>(params.size()) + 1);
-          pg::AppendJobParams(jobs[i], &params);
-        }
-        A11Y_RETURN_IF_ERROR(Exec(conn, sql, params).status());
+        A11Y_RETURN_IF_ERROR(insert(conn, begin, std::min(jobs.size(), begin + kInsertChunk)));
       }
-      return Notify(conn);  // Delivered at commit, so listeners never see uncommitted work.
+      return Status::Ok();
     });
   });
 }
@@ -269,7 +271,10 @@ Result<JobPage> PostgresJobStore::ListJobs(const JobFilter& filter, const Scope&
 Result<Job> PostgresJobStore::TransitionStatus(const StatusChange& change) {
   std::vector<std::string> from;
   for (JobStatus s : change.from) from.push_back(JobStatusName(s));
-  const std::string sql = std::string(R"sql(
+  // Publishes the change; wakes workers when the job became claimable; and tells the
+  // job's worker, wherever it runs, when the job is to stop.
+  static const std::string sql = std::string(R"sql(
+WITH changed AS (
 UPDATE jobs SET
   status = $2::text,
   updated_at = $3::timestamptz,
@@ -292,17 +297,21 @@ UPDATE jobs SET
                                    THEN COALESCE(cancellation_requested_at, $3::timestamptz)
                                    ELSE cancellation_requested_at END
 WHERE job_id = $1 AND status = ANY($6::text[])
-RETURNING )sql" + pg::JobSelectList();
+RETURNING *),
+)sql" + pg::PublishEventsCte("changed") + ",\n" +
+                                 pg::WakeWorkersCte("changed", "status = 'pending'") + ",\n" +
+                                 pg::PublishCancelCte("changed",
+                                                      "status IN ('cancelling', 'cancelled')") +
+                                 "\nSELECT " + pg::JobSelectList() +
+                                 ", (SELECT n FROM published), (SELECT n FROM woken), "
+                                 "(SELECT n FROM cancel_sent) FROM changed";
   return WithConnection([&](PgConnection* conn) -> Result<Job> {
     auto r = Exec(conn, sql,
                   {Text(change.job_id), Text(JobStatusName(change.to)), Time(env_->Now()),
                    OptText(change.error), change.result ? JsonText(*change.result) : pg::Param(),
                    from.empty() ? pg::Param("{}") : TextArray(from)});
     if (!r.ok()) return r.status();
-    if (r->rows() == 1) {
-      if (change.to == JobStatus::kPending) (void)Notify(conn);  // A hint; failure is harmless.
-      return pg::RowToJob(*r, 0);
-    }
+    if (r->rows() == 1) return pg::RowToJob(*r, 0);
     auto state = ReadState(conn, change.job_id);
     if (!state.ok()) return state.status();
     if (!*state) return NotFound(change.job_id);
@@ -315,6 +324,7 @@ RETURNING )sql" + pg::JobSelectList();
 Status PostgresJobStore::UpdateProgress(const std::string& job_id, const Progress& progress,
                                         std::optional<int64_t> fence) {
   std::string sql = R"sql(
+WITH changed AS (
 UPDATE jobs SET
   progress_current = $2::bigint,
   progress_total = $3::bigint,
@@ -330,10 +340,12 @@ WHERE job_id = $1 AND status IN ('pending', 'running', 'cancelling'))sql";
     sql += std::string(" AND lock_token = $8::bigint AND status IN ") + kActiveStatuses;
     params.push_back(Int(*fence));
   }
+  sql += std::string("\nRETURNING ") + kEventColumns + "),\n" + pg::PublishEventsCte("changed") +
+         "\nSELECT (SELECT n FROM published) FROM changed";
   return WithConnection([&](PgConnection* conn) -> Status {
     auto r = Exec(conn, sql, params);
     if (!r.ok()) return r.status();
-    if (r->AffectedRows() == 1) return Status::Ok();
+    if (r->rows() == 1) return Status::Ok();
     auto state = ReadState(conn, job_id);
     if (!state.ok()) return state.status();
     if (!*state) return NotFound(job_id);
@@ -363,7 +375,10 @@ WHERE job_id = $1 AND lock_token = $2::bigint AND status IN )sql") +
 Result<CancelResult> PostgresJobStore::RequestCancellation(const std::string& job_id,
                                                            const std::string& requested_by,
                                                            const Scope& scope) {
+  // The cancel notification reaches the job's worker wherever it runs; it is sent at commit
+  // of this very statement.
   const std::string sql = R"sql(
+WITH changed AS (
 UPDATE jobs SET
   status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE 'cancelling' END,
   completed_at = CASE WHEN status = 'pending' THEN $2::timestamptz ELSE completed_at END,
@@ -372,7 +387,11 @@ UPDATE jobs SET
   cancellation_requested_by = $3::text,
   updated_at = $2::timestamptz
 WHERE job_id = $1 AND status IN ('pending', 'running'))sql" +
-                          ScopeClause(scope.user_id, 4) + " RETURNING status";
+                          ScopeClause(scope.user_id, 4) + "\nRETURNING " + kEventColumns +
+                          "),\n" + pg::PublishEventsCte("changed") + ",\n" +
+                          pg::PublishCancelCte("changed", "status = 'cancelling'") +
+                          "\nSELECT status, (SELECT n FROM published), (SELECT n FROM "
+                          "cancel_sent) FROM changed";
   Params params = {Text(job_id), Time(env_->Now()), Text(requested_by)};
   if (scope.user_id) params.push_back(Text(*scope.user_id));
   return WithConnection([&](PgConnection* conn) -> Result<CancelResult> {
@@ -493,7 +512,8 @@ WITH picked AS MATERIALIZED (
                           filters + R"sql(
   ORDER BY priority DESC, run_after, created_at, job_id
   LIMIT $4::integer
-  FOR UPDATE SKIP LOCKED)
+  FOR UPDATE SKIP LOCKED),
+claimed AS (
 UPDATE jobs SET
   status = 'running',
   lock_holder = $1::text,
@@ -506,7 +526,10 @@ UPDATE jobs SET
   updated_at = $2::timestamptz
 FROM picked
 WHERE jobs.job_id = picked.picked_id AND jobs.status = 'pending'
-RETURNING )sql" + pg::JobSelectList();
+RETURNING jobs.*),
+)sql" + pg::PublishEventsCte("claimed") +
+                          "\nSELECT " + pg::JobSelectList() +
+                          ", (SELECT n FROM published) FROM claimed";
   return WithConnection([&](PgConnection* conn) -> Result<std::vector<Job>> {
     auto r = Exec(conn, sql, params);
     if (!r.ok()) return r.status();
@@ -584,86 +607,160 @@ WHERE job_id = ANY($1::text[]) AND lock_holder = $2::text AND status IN )sql") +
 Result<std::vector<Status>> PostgresJobStore::FinishJobs(const std::vector<Finish>& finishes) {
   std::vector<Status> results(finishes.size());
   if (finishes.empty()) return results;
-  // $4: the status a running job ends in; $5: the status a cancelling job ends in.
+  // ONE statement for the whole batch: each finish is a row of `f`, applied where the job
+  // still carries its token and is active. A running job ends in f.if_running, a
+  // cancelling one in f.if_cancelling. Jobs made pending again wake the workers; every
+  // change is published as an event.
   static const std::string sql = std::string(R"sql(
-UPDATE jobs SET
-  status = CASE WHEN status = 'cancelling' THEN $5::text ELSE $4::text END,
-  completed_at = CASE WHEN (CASE WHEN status = 'cancelling' THEN $5::text ELSE $4::text END)
-                           IN )sql") +
-                                 kFinalStatuses + R"sql( THEN $3::timestamptz
-                      ELSE completed_at END,
-  run_after = CASE WHEN status = 'running' AND $8::timestamptz IS NOT NULL
-                   THEN $8::timestamptz ELSE run_after END,
-  attempt = CASE WHEN status = 'running' THEN GREATEST(attempt + $9::integer, 0)
-                 ELSE attempt END,
-  error = COALESCE($6::text, error),
-  result = COALESCE($7::jsonb, result),
+WITH f AS (
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                       $6::jsonb[], $7::timestamptz[], $8::integer[], $9::boolean[],
+                       $10::bigint[], $11::bigint[], $12::text[], $13::float8[], $14::jsonb[])
+    AS f(job_id, token, if_running, if_cancelling, error, result, run_after, attempt_delta,
+         has_progress, p_current, p_total, p_message, p_percentage, p_details)),
+finished AS (
+UPDATE jobs j SET
+  status = CASE WHEN j.status = 'cancelling' THEN f.if_cancelling ELSE f.if_running END,
+  completed_at = CASE WHEN (CASE WHEN j.status = 'cancelling' THEN f.if_cancelling
+                                 ELSE f.if_running END) IN )sql") +
+                                 kFinalStatuses + R"sql( THEN $15::timestamptz
+                      ELSE j.completed_at END,
+  run_after = CASE WHEN j.status = 'running' AND f.run_after IS NOT NULL
+                   THEN f.run_after ELSE j.run_after END,
+  attempt = CASE WHEN j.status = 'running' THEN GREATEST(j.attempt + f.attempt_delta, 0)
+                 ELSE j.attempt END,
+  error = COALESCE(f.error, j.error),
+  result = COALESCE(f.result, j.result),
   lock_holder = NULL,
   lock_expiry = NULL,
-  updated_at = $3::timestamptz,
-  progress_current = CASE WHEN $10::boolean THEN $11::bigint ELSE progress_current END,
-  progress_total = CASE WHEN $10::boolean THEN $12::bigint ELSE progress_total END,
-  progress_message = CASE WHEN $10::boolean THEN $13::text ELSE progress_message END,
-  progress_percentage = CASE WHEN $10::boolean THEN $14::float8 ELSE progress_percentage END,
-  progress_details = CASE WHEN $10::boolean THEN $15::jsonb ELSE progress_details END
-WHERE job_id = $1 AND lock_token = $2::bigint AND status IN )sql" +
+  updated_at = $15::timestamptz,
+  progress_current = CASE WHEN f.has_progress THEN f.p_current ELSE j.progress_current END,
+  progress_total = CASE WHEN f.has_progress THEN f.p_total ELSE j.progress_total END,
+  progress_message = CASE WHEN f.has_progress THEN f.p_message ELSE j.progress_message END,
+  progress_percentage = CASE WHEN f.has_progress THEN f.p_percentage
+                             ELSE j.progress_percentage END,
+  progress_details = CASE WHEN f.has_progress THEN f.p_details ELSE j.progress_details END
+FROM f
+WHERE j.job_id = ANY($1::text[]) AND j.job_id = f.job_id AND j.lock_token = f.token
+  AND j.status IN )sql" +
                                  kActiveStatuses + R"sql(
-RETURNING status)sql";
+RETURNING j.job_id, j.lock_token, j.user_id, j.status, j.progress_current, j.progress_total,
+          j.progress_percentage, j.progress_message),
+)sql" + pg::PublishEventsCte("finished") + ",\n" +
+                                 pg::WakeWorkersCte("finished", "status = 'pending'") +
+                                 R"sql(
+SELECT job_id, lock_token, (SELECT n FROM published), (SELECT n FROM woken) FROM finished)sql";
+
+  // Rows go in job_id order, so that concurrent multi-row writes lock rows in one order.
+  // "job_id = ANY($1)" lets the planner size the batch and read the rows through the
+  // primary key in that order (or hash them and keep the batch's order), never a scan of
+  // the table in heap order.
+  // A repeated (job_id, token) goes in once: after the first applies, the job is no longer
+  // active, so the repeat is explained below as a lost lease, as if applied in turn.
   std::vector<size_t> order(finishes.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return finishes[a].job_id < finishes[b].job_id; });
-  const TimePoint now = env_->Now();
-  bool requeued = false;
-  Status outcome = WithConnection([&](PgConnection* conn) -> Status {
-    return pg::InTransaction(conn, latency(), [&]() -> Status {
-      requeued = false;
-      for (size_t i : order) {
-        const Finish& f = finishes[i];
-        const char* if_running = "completed";
-        const char* if_cancelling = "completed";
-        pg::Param run_after;
-        int attempt_delta = 0;
-        switch (f.kind) {
-          case Finish::Kind::kCompleted: break;
-          case Finish::Kind::kFailed: if_running = if_cancelling = "failed"; break;
-          case Finish::Kind::kCancelled: if_running = if_cancelling = "cancelled"; break;
-          case Finish::Kind::kRetry:
-            if_running = "pending";
-            if_cancelling = "cancelled";
-            run_after = Time(f.run_after);
-            break;
-          case Finish::Kind::kRelease:
-            if_running = "pending";
-            if_cancelling = "cancelled";
-            run_after = Time(now);
-            attempt_delta = -1;
-            break;
-        }
-        const Progress empty;
-        const Progress& p = f.progress ? *f.progress : empty;
-        auto r =
-            Exec(conn, sql,
-                 {Text(f.job_id), Int(f.token), Time(now), Text(if_running), Text(if_cancelling),
-                  OptText(f.error), f.result ? JsonText(*f.result) : pg::Param(), run_after,
-                  Int(attempt_delta), Bool(f.progress.has_value()), Int(p.current), Int(p.total),
-                  Text(p.message), Double(p.percentage), JsonText(p.details)});
-        if (!r.ok()) return r.status();
-        if (r->rows() == 1) {
-          results[i] = Status::Ok();
-          if (r->GetText(0, 0) == "pending") requeued = true;
-          continue;
-        }
-        auto state = ReadState(conn, f.job_id);
-        if (!state.ok()) return state.status();
-        results[i] = *state ? LeaseLostFor(f.job_id, f.token, **state) : NotFound(f.job_id);
-      }
-      if (requeued) return Notify(conn);
-      return Status::Ok();
-    });
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (finishes[a].job_id != finishes[b].job_id) return finishes[a].job_id < finishes[b].job_id;
+    return finishes[a].token < finishes[b].token;
   });
-  if (!outcome.ok()) return outcome;
-  return results;
+  const TimePoint now = env_->Now();
+  const Progress empty;
+  std::map<std::pair<std::string, int64_t>, size_t> sent;  // (job_id, token) -> index.
+  std::vector<std::string> ids;
+  std::vector<int64_t> tokens;
+  Params if_running, if_cancelling, errors, result_values, run_afters, attempt_deltas,
+      has_progress, p_current, p_total, p_message, p_percentage, p_details;
+  for (size_t i : order) {
+    const Finish& f = finishes[i];
+    if (!sent.emplace(std::make_pair(f.job_id, f.token), i).second) continue;
+    const char* running_to = "completed";
+    const char* cancelling_to = "completed";
+    pg::Param run_after;
+    int attempt_delta = 0;
+    switch (f.kind) {
+      case Finish::Kind::kCompleted: break;
+      case Finish::Kind::kFailed: running_to = cancelling_to = "failed"; break;
+      case Finish::Kind::kCancelled: running_to = cancelling_to = "cancelled"; break;
+      case Finish::Kind::kRetry:
+        running_to = "pending";
+        cancelling_to = "cancelled";
+        run_after = Time(f.run_after);
+        break;
+      case Finish::Kind::kRelease:
+        running_to = "pending";
+        cancelling_to = "cancelled";
+        run_after = Time(now);
+        attempt_delta = -1;
+        break;
+    }
+    const Progress& p = f.progress ? *f.progress : empty;
+    ids.push_back(f.job_id);
+    tokens.push_back(f.token);
+    if_running.push_back(Text(running_to));
+    if_cancelling.push_back(Text(cancelling_to));
+    errors.push_back(OptText(f.error));
+    result_values.push_back(f.result ? JsonText(*f.result) : pg::Param());
+    run_afters.push_back(run_after);
+    attempt_deltas.push_back(Int(attempt_delta));
+    has_progress.push_back(Bool(f.progress.has_value()));
+    p_current.push_back(Int(p.current));
+    p_total.push_back(Int(p.total));
+    p_message.push_back(Text(p.message));
+    p_percentage.push_back(Double(p.percentage));
+    p_details.push_back(JsonText(p.details));
+  }
+  Params params = {TextArray(ids),
+                   pg::IntArray(tokens),
+                   pg::ArrayLiteral(if_running),
+                   pg::ArrayLiteral(if_cancelling),
+                   pg::ArrayLiteral(errors),
+                   pg::ArrayLiteral(result_values),
+                   pg::ArrayLiteral(run_afters),
+                   pg::ArrayLiteral(attempt_deltas),
+                   pg::ArrayLiteral(has_progress),
+                   pg::ArrayLiteral(p_current),
+                   pg::ArrayLiteral(p_total),
+                   pg::ArrayLiteral(p_message),
+                   pg::ArrayLiteral(p_percentage),
+                   pg::ArrayLiteral(p_details),
+                   Time(now)};
+  return WithConnection([&](PgConnection* conn) -> Result<std::vector<Status>> {
+    auto r = Exec(conn, sql, params);
+    if (!r.ok()) return r.status();
+    std::vector<bool> applied(finishes.size(), false);
+    for (int row = 0; row < r->rows(); ++row) {
+      auto it = sent.find({r->GetText(row, 0), r->GetInt(row, 1)});
+      if (it != sent.end()) applied[it->second] = true;
+    }
+    // The decision was the UPDATE; one read names the reason for every miss.
+    std::vector<std::string> missed;
+    for (size_t i : order) {
+      if (!applied[i] && (missed.empty() || missed.back() != finishes[i].job_id)) {
+        missed.push_back(finishes[i].job_id);
+      }
+    }
+    std::map<std::string, RowState> states;
+    if (!missed.empty()) {
+      auto read = Exec(conn,
+                       "SELECT job_id, status, lock_token, lock_holder FROM jobs "
+                       "WHERE job_id = ANY($1::text[])",
+                       {TextArray(missed)});
+      if (!read.ok()) return read.status();
+      for (int row = 0; row < read->rows(); ++row) {
+        states.emplace(read->GetText(row, 0),
+                       RowState{ParseJobStatus(read->GetText(row, 1)).value_or(JobStatus::kPending),
+                                read->GetInt(row, 2), read->GetOptText(row, 3)});
+      }
+    }
+    for (size_t i = 0; i < finishes.size(); ++i) {
+      if (applied[i]) continue;
+      const Finish& f = finishes[i];
+      auto state = states.find(f.job_id);
+      results[i] = state == states.end() ? NotFound(f.job_id)
+                                         : LeaseLostFor(f.job_id, f.token, state->second);
+    }
+    return results;
+  });
 }
 
 Result<RecoveryReport> PostgresJobStore::RecoverAbandonedJobs(std::optional<Micros> stale_after,
@@ -690,7 +787,8 @@ WITH decided AS MATERIALIZED (
                           " AND " + abandoned + R"sql(
   ORDER BY lock_expiry NULLS LAST
   LIMIT $2::integer
-  FOR UPDATE SKIP LOCKED)
+  FOR UPDATE SKIP LOCKED),
+recovered AS (
 UPDATE jobs SET
   status = decided.next_status,
   completed_at = CASE WHEN decided.next_status = 'pending' THEN completed_at
@@ -705,7 +803,12 @@ UPDATE jobs SET
   updated_at = $1::timestamptz
 FROM decided
 WHERE jobs.job_id = decided.job_id AND jobs.status IN ('running', 'cancelling')
-RETURNING jobs.status)sql";
+RETURNING jobs.job_id, jobs.user_id, jobs.status, jobs.progress_current, jobs.progress_total,
+          jobs.progress_percentage, jobs.progress_message),
+)sql" + pg::PublishEventsCte("recovered") + ",\n" +
+                          pg::WakeWorkersCte("recovered", "status = 'pending'") +
+                          "\nSELECT status, (SELECT n FROM published), (SELECT n FROM woken) "
+                          "FROM recovered";
   return WithConnection([&](PgConnection* conn) -> Result<RecoveryReport> {
     auto r = Exec(conn, sql, params);
     if (!r.ok()) return r.status();
@@ -719,7 +822,6 @@ RETURNING jobs.status)sql";
       else
         ++report.cancelled;
     }
-    if (report.requeued > 0) (void)Notify(conn);  // A hint; failure is harmless.
     return report;
   });
 }
@@ -791,92 +893,6 @@ FROM jobs WHERE )sql" + where +
     }
     return stats;
   });
-}
-
-// ---------------------------------------------------------------------------------------
-// Waiting for work.
-
-int64_t PostgresJobStore::ChangeStamp() {
-  std::unique_lock<std::mutex> lock(listen_mu_);
-  if (!listen_polling_) {
-    // Nobody is reading the LISTEN connection: take in whatever has arrived (and make
-    // sure we are listening), so that the stamp covers every commit before this call.
-    listen_polling_ = true;
-    lock.unlock();
-    const int64_t received = PollListenConnection(Micros(0));
-    lock.lock();
-    listen_polling_ = false;
-    change_stamp_ += received;
-    listen_cv_.notify_all();
-  }
-  // Otherwise a poller is reading and counts each notification as it arrives.
-  return change_stamp_;
-}
-
-void PostgresJobStore::WaitForChange(int64_t since, Micros timeout) {
-  using Clock = std::chrono::steady_clock;
-  timeout = std::clamp(timeout, Micros(0), Micros(std::chrono::hours(24)));
-  const auto deadline = Clock::now() + timeout;
-  std::unique_lock<std::mutex> lock(listen_mu_);
-  while (change_stamp_ == since) {
-    const auto now = Clock::now();
-    if (now >= deadline) return;
-    if (listen_polling_) {
-      listen_cv_.wait_until(lock, deadline);
-      continue;
-    }
-    listen_polling_ = true;
-    lock.unlock();
-    const int64_t received =
-        PollListenConnection(std::chrono::duration_cast<Micros>(deadline - now));
-    lock.lock();
-    listen_polling_ = false;
-    change_stamp_ += received;
-    listen_cv_.notify_all();  // Wakes waiters to see the change, or to take over polling.
-  }
-}
-
-int64_t PostgresJobStore::PollListenConnection(Micros wait) {
-  int64_t received = 0;
-  if (!listen_conn_) {
-    auto conn = PgConnection::Connect(url_);
-    Status status = conn.ok() ? conn.value()->ExecScript(std::string("LISTEN ") + pg::kJobsChannel)
-                              : conn.status();
-    if (!status.ok()) {
-      // The server is away: wait out a short while, then let the caller go claim (and
-      // meet the same error there).
-      std::this_thread::sleep_for(std::min(wait, Micros(std::chrono::milliseconds(250))));
-      listen_attempted_ = true;
-      return 0;
-    }
-    listen_conn_ = std::move(conn).value();
-    if (listen_attempted_) received = 1;
-    listen_attempted_ = true;
-  }
-  PGconn* raw = listen_conn_->raw();
-  auto drain = [&] {
-    while (PGnotify* n = PQnotifies(raw)) {
-      PQfreemem(n);
-      ++received;
-    }
-  };
-  auto consume = [&] {
-    if (PQconsumeInput(raw) == 0 || PQstatus(raw) != CONNECTION_OK) {
-      listen_conn_.reset();  // Re-made (and re-LISTENed) by the next poll.
-      return false;
-    }
-    drain();
-    return true;
-  };
-  drain();
-  pollfd fd{};
-  fd.fd = PQsocket(raw);
-  fd.events = POLLIN;
-  // Without anything in hand, block up to `wait`; otherwise only take what is there.
-  const int64_t ms = received > 0 ? 0 : (wait.count() + 999) / 1000;
-  const int ready = poll(&fd, 1, static_cast<int>(std::min<int64_t>(ms, 60 * 60 * 1000)));
-  if (ready > 0 && !consume()) return received + 1;
-  return received;  // ready < 0 is EINTR: the caller loops until its deadline.
 }
 
 // ---------------------------------------------------------------------------------------
