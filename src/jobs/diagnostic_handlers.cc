@@ -20,7 +20,13 @@ class NoopHandler : public JobHandler {
     if (m.value("ledger", false)) {
       Status st = context.store().RecordLedgerEffect(job.job_id, job.lock_token,
                                                      context.worker_id());
-      if (!st.ok()) return Outcome::Failed("ledger effect refused: " + st.ToString());
+      // An earlier attempt that died before its completion was written already applied
+      // the effect (the unique key keeps it to one): the job is done. A database away for
+      // a moment is worth another attempt.
+      if (st.code() == Status::Code::kUnavailable) return Outcome::Retry(st.ToString());
+      if (!st.ok() && st.code() != Status::Code::kAlreadyExists) {
+        return Outcome::Failed("ledger effect refused: " + st.ToString());
+      }
     }
     return Outcome::Completed(Json{{"attempt", job.attempt}});
   }

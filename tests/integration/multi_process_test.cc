@@ -99,6 +99,20 @@ TEST_P(MultiProcessTest, FourWorkersCommitEachJobsEffectExactlyOnce) {
   EXPECT_EQ(ledger->rows, kJobs);
   EXPECT_EQ(ledger->distinct_jobs, kJobs);
   EXPECT_EQ(CountStatus(JobStatus::kFailed), 0);
+  // Nothing crashed, so no job may have been started twice.
+  JobFilter filter;
+  filter.limit = 1000;
+  int seen = 0;
+  do {
+    auto page = manager_->ListJobs(filter);
+    ASSERT_TRUE(page.ok());
+    for (const Job& job : page->jobs) {
+      EXPECT_EQ(job.attempt, 1) << job.job_id;
+      ++seen;
+    }
+    filter.cursor = page->next_cursor;
+  } while (filter.cursor);
+  EXPECT_EQ(seen, kJobs);
   for (auto& w : workers_) w->Signal(SIGTERM);
   for (auto& w : workers_) EXPECT_EQ(w->Wait(30s), 0);
 }
