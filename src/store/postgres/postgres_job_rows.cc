@@ -127,15 +127,6 @@ const std::string& JobInsertColumns() {
   return list;
 }
 
-std::string JobInsertPlaceholders(int first) {
-  std::string out = "(";
-  for (int i = 0; i < kColumnCount; ++i) {
-    if (i > 0) out += ", ";
-    out += "$" + std::to_string(first + i) + "::" + kColumns[i].type;
-  }
-  return out + ")";
-}
-
 int JobColumnCount() { return kColumnCount; }
 
 std::string JobUnnestSource(int first) {

@@ -14,8 +14,6 @@ namespace a11y::pg {
 const std::string& JobSelectList();
 // "(job_id, job_type, ...)": every column, for INSERT.
 const std::string& JobInsertColumns();
-// "($k::text, $k+1::text, ...)": one row of placeholders starting at $first.
-std::string JobInsertPlaceholders(int first);
 int JobColumnCount();
 // Appends the job's values in column order.
 void AppendJobParams(const Job& job, Params* params);
