@@ -338,8 +338,7 @@ int main(int argc, char** argv) {
     a11y::Throughput(database, jobs, workers, concurrency);
   }
   if (wanted("store")) {
-    a11y::StoreCeiling(database, jobs, 4);
-    a11y::StoreCeiling(database, jobs, 256);
+    for (int batch : {4, 32, 128, 256}) a11y::StoreCeiling(database, jobs, batch);
   }
   if (wanted("enqueue")) a11y::EnqueueWhileWorking(database, jobs, concurrency);
   if (wanted("start")) {

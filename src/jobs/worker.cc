@@ -173,32 +173,48 @@ void Worker::DispatchLoop() {
         slot = running;
         ready_.push_back(std::move(running));
         ++busy_slots_;
-        work_cv_.notify_one();
       }
+      WakeExecutorLocked();
     }
   }
 }
 
 void Worker::ExecuteLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    std::shared_ptr<RunningJob> running;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return stopped_ || !ready_.empty(); });
-      if (ready_.empty()) return;
-      running = std::move(ready_.front());
-      ready_.pop_front();
+    if (ready_.empty()) {
+      if (stopped_) return;
+      // No predicate overload: every return from the wait must clear executor_waking_,
+      // or a woken executor that finds the queue drained would keep the baton forever.
+      ++idle_executors_;
+      work_cv_.wait(lock);
+      --idle_executors_;
+      executor_waking_ = false;
+      continue;
     }
+    std::shared_ptr<RunningJob> running = std::move(ready_.front());
+    ready_.pop_front();
+    WakeExecutorLocked();
+    lock.unlock();
     RunOne(running);
-    bool wake_dispatcher;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = running_.find(running->job.job_id);
-      if (it != running_.end() && it->second == running) running_.erase(it);
-      --busy_slots_;
-      wake_dispatcher = busy_slots_ <= options_.concurrency - batch_threshold_ || stopping_;
+    lock.lock();
+    auto it = running_.find(running->job.job_id);
+    if (it != running_.end() && it->second == running) running_.erase(it);
+    --busy_slots_;
+    if (busy_slots_ <= options_.concurrency - batch_threshold_ || stopping_) {
+      dispatch_cv_.notify_all();
     }
-    if (wake_dispatcher) dispatch_cv_.notify_all();
+  }
+}
+
+// Passes the baton: one idle executor is woken at a time, and it wakes the next only if
+// work is still waiting when it takes its job. Short jobs are then drained by the threads
+// already awake instead of costing a wake-up (a futex call and a context switch) each,
+// while a batch of long jobs still fans out across every free executor.
+void Worker::WakeExecutorLocked() {
+  if (!ready_.empty() && idle_executors_ > 0 && !executor_waking_) {
+    executor_waking_ = true;
+    work_cv_.notify_one();
   }
 }
 
@@ -466,7 +482,10 @@ void Worker::Shutdown() {
     }
   }
   DrainFinishes();
-  stopped_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);  // Under the lock, so no executor misses it.
+    stopped_ = true;
+  }
   work_cv_.notify_all();
   for (auto& t : executors_) {
     if (t.joinable()) t.join();

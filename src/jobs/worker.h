@@ -87,6 +87,7 @@ class Worker : public JobEventListener, public StoreListener {
   void MonitorLoop();
   void FinishLoop();
 
+  void WakeExecutorLocked();
   void RunOne(const std::shared_ptr<RunningJob>& running);
   Finish DecideFinish(RunningJob& running, Outcome outcome);
   void Enqueue(Finish finish);
@@ -111,6 +112,8 @@ class Worker : public JobEventListener, public StoreListener {
   std::deque<std::shared_ptr<RunningJob>> ready_;
   std::map<std::string, std::shared_ptr<RunningJob>> running_;
   int busy_slots_ = 0;
+  int idle_executors_ = 0;        // Executors waiting on work_cv_.
+  bool executor_waking_ = false;  // One was notified and has not yet taken the lock.
   int batch_threshold_ = 1;  // Free slots worth a claim without waiting.
 
   std::mutex finish_mu_;

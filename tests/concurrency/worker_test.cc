@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -178,6 +180,51 @@ TEST_P(WorkerTest, ThrownExceptionIsAFailedAttemptAndTheWorkerCarriesOn) {
   EXPECT_EQ(worker.counters().completed.load(), 31);
 }
 
+// Completes only once `parties` runs are inside Run at the same time; gives up (a failed
+// attempt) if they never all arrive, or when cancelled.
+class RendezvousHandler : public JobHandler {
+ public:
+  explicit RendezvousHandler(int parties) : parties_(parties) {}
+  Outcome Run(JobContext& context) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++arrived_;
+    cv_.notify_all();
+    const bool met = cv_.wait_for(
+        lock, 20s, [&] { return arrived_ >= parties_ || context.cancellation().IsCancelled(); });
+    if (!met || arrived_ < parties_)
+      return Outcome::Failed("only " + std::to_string(arrived_) + " ran at once");
+    return Outcome::Completed(Json::object());
+  }
+
+ private:
+  const int parties_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int arrived_ = 0;
+};
+
+// One claim of long jobs fills every free slot at once: executors wake one another, so
+// no job waits for another to finish while a slot is free.
+TEST_P(WorkerTest, ABatchOfLongJobsRunsOnEveryFreeSlotAtOnce) {
+  constexpr int kSlots = 12;
+  HandlerRegistry registry;
+  registry.Register("sleep", std::make_shared<RendezvousHandler>(kSlots));
+  const auto ids = CreateMany(kSlots, "sleep", Json::object());
+  ASSERT_EQ(ids.size(), static_cast<size_t>(kSlots));
+  WorkerOptions options = FastWorkerOptions("w-fan-out");
+  options.concurrency = kSlots;
+  options.lease = 30s;
+  Worker worker(manager_.get(), &registry, options);
+  ASSERT_TRUE(worker.Start().ok());
+  const bool done = WaitAllTerminal(ids);
+  worker.Shutdown();
+  ASSERT_TRUE(done) << "not every job finished";
+  for (const auto& id : ids) {
+    const Job row = Row(id);
+    EXPECT_EQ(row.status, JobStatus::kCompleted) << id << ": " << row.error.value_or("");
+  }
+}
+
 // Asks for a retry at a fixed time from now.
 class RetryAfterHandler : public JobHandler {
  public:
@@ -335,7 +382,8 @@ TEST_P(WorkerTest, LastProgressLandsWhenAFlushIsInFlightAtFinish) {
   // Every value before the last has been written: nothing else is left to flush.
   ASSERT_TRUE(WaitUntil([&] {
     return handler->reported_most.load() && progress_now() == FinalProgressHandler::kLast - 1;
-  })) << "progress " << progress_now();
+  })) << "progress "
+      << progress_now();
 
   const std::string path = db_->url().substr(std::string("sqlite:").size());
   ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
