@@ -324,30 +324,36 @@ int main(int argc, char** argv) {
   app.add_option("--only", only, "store, throughput, enqueue, start, cancel");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
+  // By default every run gets a fresh SQLite file, so that no figure is measured on the
+  // rows an earlier run left behind. A given --database is shared by all runs.
   std::string scratch;
   if (database.empty()) {
     scratch = "/tmp/a11y-bench-" + std::to_string(getpid());
     std::filesystem::create_directories(scratch);
-    database = "sqlite:" + scratch + "/bench.db";
   }
+  auto fresh = [&](const std::string& run) {
+    return scratch.empty() ? database : "sqlite:" + scratch + "/" + run + ".db";
+  };
   auto wanted = [&](const std::string& name) {
     return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
   };
   if (wanted("throughput")) {
-    a11y::Throughput(database, jobs, 1, concurrency);
-    a11y::Throughput(database, jobs, workers, concurrency);
+    a11y::Throughput(fresh("throughput-1"), jobs, 1, concurrency);
+    a11y::Throughput(fresh("throughput-n"), jobs, workers, concurrency);
   }
   if (wanted("store")) {
-    for (int batch : {4, 32, 128, 256}) a11y::StoreCeiling(database, jobs, batch);
+    for (int batch : {4, 32, 128, 256}) {
+      a11y::StoreCeiling(fresh("store-" + std::to_string(batch)), jobs, batch);
+    }
   }
-  if (wanted("enqueue")) a11y::EnqueueWhileWorking(database, jobs, concurrency);
+  if (wanted("enqueue")) a11y::EnqueueWhileWorking(fresh("enqueue"), jobs, concurrency);
   if (wanted("start")) {
-    a11y::StartLatency(database, samples, false);
-    a11y::StartLatency(database, samples, true);
+    a11y::StartLatency(fresh("start"), samples, false);
+    a11y::StartLatency(fresh("start-cross"), samples, true);
   }
   if (wanted("cancel")) {
-    a11y::CancelLatency(database, samples, false);
-    a11y::CancelLatency(database, samples, true);
+    a11y::CancelLatency(fresh("cancel"), samples, false);
+    a11y::CancelLatency(fresh("cancel-cross"), samples, true);
   }
   if (!scratch.empty()) std::filesystem::remove_all(scratch);
   return 0;
