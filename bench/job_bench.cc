@@ -230,22 +230,39 @@ void EnqueueWhileWorking(const std::string& url, int jobs, int concurrency) {
         {"completed_in_database", Count(*store, "completed") - completed_before}});
 }
 
+// A warm worker with `slots` slots on one store, whose only handler (for `job_type`)
+// stamps when jobs start and see cancellation; and a second store on the same database,
+// as another process would hold it.
+struct LatencyRig {
+  LatencyRig(const std::string& url, const std::string& job_type, int slots)
+      : store(MustOpen(url)),
+        manager(store.get(), Env::Default()),
+        other_store(MustOpen(url)),
+        other(other_store.get(), Env::Default()),
+        handler(std::make_shared<StampingHandler>()) {
+    handlers.Register(job_type, handler);
+    WorkerOptions options;
+    options.concurrency = slots;
+    worker = std::make_unique<Worker>(&manager, &handlers, options);
+    worker->Start();
+  }
+
+  std::unique_ptr<JobStore> store;
+  JobManager manager;
+  std::unique_ptr<JobStore> other_store;
+  JobManager other;
+  std::shared_ptr<StampingHandler> handler;
+  HandlerRegistry handlers;
+  std::unique_ptr<Worker> worker;
+};
+
 // `through_database`: the job comes from a second store, so the worker can only learn of
 // it through the database (NOTIFY on PostgreSQL, polling on SQLite), as from another
 // process; otherwise from the worker's own manager, which wakes it in process.
 void StartLatency(const std::string& url, int samples, bool through_database) {
-  auto store = MustOpen(url);
-  JobManager manager(store.get(), Env::Default());
-  auto other_store = MustOpen(url);
-  JobManager other(other_store.get(), Env::Default());
-  JobManager& producer = through_database ? other : manager;
-  auto handler = std::make_shared<StampingHandler>();
-  HandlerRegistry handlers;
-  handlers.Register("noop", handler);
-  WorkerOptions options;
-  options.concurrency = 2;
-  Worker worker(&manager, &handlers, options);
-  worker.Start();
+  LatencyRig rig(url, "noop", 2);
+  JobManager& producer = through_database ? rig.other : rig.manager;
+  const auto& handler = rig.handler;
   std::this_thread::sleep_for(200ms);  // Warm: the worker is idle, waiting for work.
   std::vector<double> latencies;
   CreateJobRequest request;
@@ -258,9 +275,9 @@ void StartLatency(const std::string& url, int samples, bool through_database) {
     latencies.push_back(Millis(*handler->Started(job->job_id) - before));
     std::this_thread::sleep_for(2ms);
   }
-  worker.Shutdown();
+  rig.worker->Shutdown();
   Emit(through_database ? "enqueue_to_start_latency_cross_process" : "enqueue_to_start_latency",
-       {{"backend", store->BackendName()}, {"samples", samples},
+       {{"backend", rig.store->BackendName()}, {"samples", samples},
         {"p50_ms", Quantile(latencies, 0.5)}, {"p99_ms", Quantile(latencies, 0.99)},
         {"max_ms", Quantile(latencies, 1.0)}});
 }
@@ -268,23 +285,14 @@ void StartLatency(const std::string& url, int samples, bool through_database) {
 // `through_database`: the cancel comes from a second store with no path to the worker
 // but the database, exactly as from another process.
 void CancelLatency(const std::string& url, int samples, bool through_database) {
-  auto store = MustOpen(url);
-  JobManager manager(store.get(), Env::Default());
-  auto other_store = MustOpen(url);
-  JobManager other(other_store.get(), Env::Default());
-  JobManager& canceller = through_database ? other : manager;
-  auto handler = std::make_shared<StampingHandler>();
-  HandlerRegistry handlers;
-  handlers.Register("sleep", handler);
-  WorkerOptions options;
-  options.concurrency = 4;
-  Worker worker(&manager, &handlers, options);
-  worker.Start();
+  LatencyRig rig(url, "sleep", 4);
+  JobManager& canceller = through_database ? rig.other : rig.manager;
+  const auto& handler = rig.handler;
   std::vector<double> observed, cancelled;
   CreateJobRequest request;
   request.job_type = "sleep";
   for (int i = 0; i < samples; ++i) {
-    auto job = manager.CreateJob(request);
+    auto job = rig.manager.CreateJob(request);
     if (!job.ok()) std::exit(1);
     WaitFor([&] { return handler->Started(job->job_id).has_value(); });
     // Land at a random point of the worker's poll cycle, as a real request would.
@@ -294,14 +302,14 @@ void CancelLatency(const std::string& url, int samples, bool through_database) {
     WaitFor([&] { return handler->ObservedCancel(job->job_id).has_value(); });
     observed.push_back(Millis(*handler->ObservedCancel(job->job_id) - before));
     WaitFor([&] {
-      auto row = other_store->GetJob(job->job_id, Scope::Admin());
+      auto row = rig.other_store->GetJob(job->job_id, Scope::Admin());
       return row.ok() && row->status == JobStatus::kCancelled;
     });
     cancelled.push_back(Millis(Clock::now() - before));
   }
-  worker.Shutdown();
+  rig.worker->Shutdown();
   Emit(through_database ? "cancel_latency_cross_process" : "cancel_latency_in_process",
-       {{"backend", store->BackendName()}, {"samples", samples},
+       {{"backend", rig.store->BackendName()}, {"samples", samples},
         {"observed_p50_ms", Quantile(observed, 0.5)}, {"observed_p99_ms", Quantile(observed, 0.99)},
         {"cancelled_p50_ms", Quantile(cancelled, 0.5)},
         {"cancelled_p99_ms", Quantile(cancelled, 0.99)}});

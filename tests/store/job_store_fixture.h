@@ -20,20 +20,6 @@ namespace a11y::testing {
 
 using namespace std::chrono_literals;
 
-inline std::string BackendName(const ::testing::TestParamInfo<std::string>& param) {
-  return param.param;
-}
-
-// RFC 3339 text, or "null": readable in failure messages, unlike raw time points.
-inline std::string Rfc(std::optional<TimePoint> t) { return t ? FormatRfc3339(*t) : "null"; }
-
-// Every stored field of a job, for "this row did not change" assertions.
-inline Json Snapshot(const Job& job) {
-  Json snapshot = job.ToJson();
-  snapshot["checkpoint"] = job.checkpoint ? *job.checkpoint : Json(nullptr);
-  return snapshot;
-}
-
 inline Finish MakeFinish(const std::string& job_id, int64_t token, Finish::Kind kind) {
   Finish finish;
   finish.job_id = job_id;
@@ -42,17 +28,8 @@ inline Finish MakeFinish(const std::string& job_id, int64_t token, Finish::Kind 
   return finish;
 }
 
-class JobStoreTest : public ::testing::TestWithParam<std::string> {
+class JobStoreTest : public BackendTest {
  protected:
-  void SetUp() override {
-    A11Y_REQUIRE_DATABASE(db, GetParam());
-    db_ = std::move(db);
-    store_ = db_->OpenStore(&env_);
-    ASSERT_NE(store_, nullptr) << "cannot open " << db_->url();
-  }
-
-  TimePoint Now() const { return env_.Now(); }
-
   // A valid pending job stamped now. Its queue is its own id, so a claim can target it.
   Job NewJob(const std::string& id, const std::string& type = "testing") const {
     Job job;
@@ -142,10 +119,6 @@ class JobStoreTest : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(row.status, status) << id;
     return row;
   }
-
-  ManualEnv env_{TestEpoch()};
-  std::unique_ptr<TestDatabase> db_;
-  std::unique_ptr<JobStore> store_;
 };
 
 }  // namespace a11y::testing

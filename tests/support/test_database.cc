@@ -51,6 +51,13 @@ TimePoint TestEpoch() { return FromUnixMicros(int64_t{1'800'000'000} * 1'000'000
 
 std::vector<std::string> AllBackends() { return {"sqlite", "postgresql"}; }
 
+void BackendTest::SetUp() {
+  A11Y_REQUIRE_DATABASE(db, GetParam());
+  db_ = std::move(db);
+  store_ = db_->OpenStore(&env_);
+  ASSERT_NE(store_, nullptr) << "cannot open " << db_->url();
+}
+
 std::unique_ptr<TestDatabase> TestDatabase::Create(const std::string& backend,
                                                    std::string* skip_reason) {
   auto db = std::unique_ptr<TestDatabase>(new TestDatabase());

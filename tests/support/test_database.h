@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/env.h"
+#include "store/job.h"
 #include "store/job_store.h"
 
 namespace a11y::testing {
@@ -40,6 +42,33 @@ std::vector<std::string> AllBackends();
 
 // A fixed starting instant for ManualEnv, so tests can move time freely.
 TimePoint TestEpoch();
+
+// Names parameterised tests by backend: ".../sqlite", ".../postgresql".
+inline std::string BackendName(const ::testing::TestParamInfo<std::string>& param) {
+  return param.param;
+}
+
+// RFC 3339 text, or "null": readable in failure messages, unlike raw time points.
+inline std::string Rfc(std::optional<TimePoint> t) { return t ? FormatRfc3339(*t) : "null"; }
+
+// Every stored field of a job, for "this row did not change" assertions.
+inline Json Snapshot(const Job& job) {
+  Json snapshot = job.ToJson();
+  snapshot["checkpoint"] = job.checkpoint ? *job.checkpoint : Json(nullptr);
+  return snapshot;
+}
+
+// Parameterised by backend: a fresh, migrated database per test and a store on it, opened
+// with a ManualEnv so tests move time instead of sleeping.
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override;
+  TimePoint Now() const { return env_.Now(); }
+
+  ManualEnv env_{TestEpoch()};
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<JobStore> store_;
+};
 
 }  // namespace a11y::testing
 

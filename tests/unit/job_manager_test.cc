@@ -27,16 +27,6 @@ using S = JobStatus;
 const std::vector<JobStatus> kAllStatuses = {S::kPending, S::kRunning,   S::kCompleted,
                                              S::kFailed,  S::kCancelled, S::kCancelling};
 
-std::string BackendName(const ::testing::TestParamInfo<std::string>& param) { return param.param; }
-
-std::string Rfc(std::optional<TimePoint> t) { return t ? FormatRfc3339(*t) : "null"; }
-
-Json Snapshot(const Job& job) {
-  Json snapshot = job.ToJson();
-  snapshot["checkpoint"] = job.checkpoint ? *job.checkpoint : Json(nullptr);
-  return snapshot;
-}
-
 CreateJobRequest Request(const std::string& type = "testing", const std::string& user = "alice") {
   CreateJobRequest request;
   request.job_type = type;
@@ -50,17 +40,12 @@ CreateJobRequest RequestWithId(const std::string& id, const std::string& type = 
   return request;
 }
 
-class JobManagerTest : public ::testing::TestWithParam<std::string> {
+class JobManagerTest : public BackendTest {
  protected:
   void SetUp() override {
-    A11Y_REQUIRE_DATABASE(db, GetParam());
-    db_ = std::move(db);
-    store_ = db_->OpenStore(&env_);
-    ASSERT_NE(store_, nullptr) << "cannot open " << db_->url();
-    manager_ = std::make_unique<JobManager>(store_.get(), &env_);
+    BackendTest::SetUp();
+    if (store_) manager_ = std::make_unique<JobManager>(store_.get(), &env_);
   }
-
-  TimePoint Now() const { return env_.Now(); }
 
   std::string Create(const CreateJobRequest& request) {
     auto job = manager_->CreateJob(request);
@@ -122,9 +107,6 @@ class JobManagerTest : public ::testing::TestWithParam<std::string> {
     return id;
   }
 
-  ManualEnv env_{TestEpoch()};
-  std::unique_ptr<TestDatabase> db_;
-  std::unique_ptr<JobStore> store_;
   std::unique_ptr<JobManager> manager_;
 };
 
