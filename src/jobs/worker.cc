@@ -401,18 +401,34 @@ void Worker::FlushProgress(bool all) {
     for (const auto& [id, running] : running_) jobs.push_back(running);
   }
   const auto now = SteadyClock::now();
+  std::vector<std::shared_ptr<RunningJob>> flushed;
+  std::vector<ProgressWrite> writes;
   for (const auto& running : jobs) {
-    Progress progress;
-    {
+    std::lock_guard<std::mutex> lock(running->progress_mu);
+    if (!running->progress_dirty || running->finished) continue;
+    if (!all && now - running->progress_written < options_.progress_interval) continue;
+    writes.push_back({running->job.job_id, running->job.lock_token, running->progress});
+    flushed.push_back(running);
+    running->progress_dirty = false;
+    running->progress_written = now;
+  }
+  if (writes.empty()) return;
+  // One statement (PostgreSQL) or one commit (SQLite) for every job due.
+  auto results = store_->UpdateProgressBatch(writes);
+  if (!results.ok()) {
+    // Not written: the next flush sends the latest values, and the finish carries them.
+    spdlog::warn("worker {}: progress of {} jobs not written: {}", options_.worker_id,
+                 writes.size(), results.status().ToString());
+    for (const auto& running : flushed) {
       std::lock_guard<std::mutex> lock(running->progress_mu);
-      if (!running->progress_dirty || running->finished) continue;
-      if (!all && now - running->progress_written < options_.progress_interval) continue;
-      progress = running->progress;
-      running->progress_dirty = false;
-      running->progress_written = now;
+      running->progress_dirty = true;
     }
-    Status st = store_->UpdateProgress(running->job.job_id, progress, running->job.lock_token);
-    if (st.code() == Status::Code::kLeaseLost && !running->finished) running->LoseLease();
+    return;
+  }
+  for (size_t i = 0; i < results->size() && i < flushed.size(); ++i) {
+    if ((*results)[i].code() == Status::Code::kLeaseLost && !flushed[i]->finished) {
+      flushed[i]->LoseLease();
+    }
   }
 }
 

@@ -86,6 +86,13 @@ struct ClaimRequest {
   Micros lease{std::chrono::seconds(30)};
 };
 
+// The progress of a job its worker holds with `token`.
+struct ProgressWrite {
+  std::string job_id;
+  int64_t token = 0;
+  Progress progress;
+};
+
 // A job this worker believes it holds.
 struct HeldJob {
   std::string job_id;
@@ -187,6 +194,13 @@ class JobStore {
   virtual Status UpdateProgress(const std::string& job_id, const Progress& progress,
                                 std::optional<int64_t> fence) = 0;
 
+  // A worker's periodic flush: the progress of many held jobs, each fenced by its token,
+  // in one statement or transaction. Statuses line up with `writes`, each the one
+  // UpdateProgress(job_id, progress, token) would return (kLeaseLost for a stale token,
+  // kNotFound for a job that is gone). An error means nothing was written.
+  virtual Result<std::vector<Status>> UpdateProgressBatch(
+      const std::vector<ProgressWrite>& writes) = 0;
+
   // Fenced write of the handler's resume state.
   virtual Status SaveCheckpoint(const std::string& job_id, int64_t token,
                                 const Json& checkpoint) = 0;
@@ -254,7 +268,9 @@ class JobStore {
   // True while this store leads cluster-wide maintenance (lease reaping, retention), so
   // exactly one process runs it at a time. PostgreSQL holds a session advisory lock and
   // answers from it; SQLite answers true (one machine, and concurrent reapers are
-  // serialised by the write lock).
+  // serialised by the write lock). Asking is volunteering: a PostgreSQL store seeks the
+  // lock only while it is asked (at least every few seconds) and gives it back when the
+  // asking stops, so a process whose worker runs no maintenance never leads.
   virtual bool HoldsMaintenanceLeadership() { return true; }
 
   // Diagnostic ledger for exactly-once tests: records one effect of the job, fenced by

@@ -460,6 +460,45 @@ TEST_P(JobStoreTest, ProgressOnAFinishedJobIsRefused) {
   }
 }
 
+// One flush for many held jobs: each write lands or is refused on its own, and the
+// refused ones change nothing.
+TEST_P(JobStoreTest, ProgressBatchAppliesEachFencedWriteOnItsOwn) {
+  const Job a = InsertInStatus("a", JobStatus::kRunning);
+  const Job b = InsertInStatus("b", JobStatus::kRunning);
+  const Job stale = InsertInStatus("stale", JobStatus::kRunning);
+  const Job done = InsertInStatus("done", JobStatus::kCompleted);
+  const Json stale_before = Snapshot(Row("stale"));
+  const Json done_before = Snapshot(Row("done"));
+  env_.Advance(1s);
+  auto results =
+      store_->UpdateProgressBatch({{"a", a.lock_token, MakeProgress(1, 4, "a")},
+                                   {"stale", stale.lock_token - 1, MakeProgress(2, 4, "x")},
+                                   {"missing", 1, MakeProgress(1, 2, "x")},
+                                   {"b", b.lock_token, MakeProgress(3, 4, "b")},
+                                   {"done", done.lock_token, MakeProgress(4, 4, "x")}});
+  ASSERT_TRUE(results.ok()) << results.status().ToString();
+  ASSERT_EQ(results->size(), 5u);
+  EXPECT_TRUE((*results)[0].ok()) << (*results)[0].ToString();
+  EXPECT_EQ((*results)[1].code(), Code::kLeaseLost) << (*results)[1].ToString();
+  EXPECT_EQ((*results)[2].code(), Code::kNotFound) << (*results)[2].ToString();
+  EXPECT_TRUE((*results)[3].ok()) << (*results)[3].ToString();
+  EXPECT_FALSE((*results)[4].ok()) << "progress written to a completed job";
+
+  const Job row_a = Row("a"), row_b = Row("b");
+  EXPECT_EQ(row_a.progress.current, 1);
+  EXPECT_EQ(row_a.progress.message, "a");
+  EXPECT_EQ(row_a.progress.details, Json({{"page", "https://example.org/1"}}));
+  EXPECT_DOUBLE_EQ(row_b.progress.percentage, 75.0);
+  EXPECT_EQ(row_b.progress.message, "b");
+  EXPECT_EQ(Rfc(row_b.updated_at), Rfc(Now()));
+  EXPECT_EQ(Snapshot(Row("stale")), stale_before);
+  EXPECT_EQ(Snapshot(Row("done")), done_before);
+
+  auto none = store_->UpdateProgressBatch({});
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(JobStoreTest, ProgressOnAnUnknownJobIsNotFound) {
   EXPECT_EQ(store_->UpdateProgress("missing", MakeProgress(1, 2, "x"), std::nullopt).code(),
             Code::kNotFound);

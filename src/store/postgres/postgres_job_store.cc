@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <numeric>
+#include <set>
 #include <utility>
 
 #include "store/postgres/postgres_connection.h"
@@ -65,6 +66,8 @@ class PostgresJobStore : public JobStore {
   Result<Job> TransitionStatus(const StatusChange& change) override;
   Status UpdateProgress(const std::string& job_id, const Progress& progress,
                         std::optional<int64_t> fence) override;
+  Result<std::vector<Status>> UpdateProgressBatch(
+      const std::vector<ProgressWrite>& writes) override;
   Status SaveCheckpoint(const std::string& job_id, int64_t token, const Json& checkpoint) override;
   Result<CancelResult> RequestCancellation(const std::string& job_id,
                                            const std::string& requested_by,
@@ -115,6 +118,12 @@ class PostgresJobStore : public JobStore {
   // scope when given). Used only to explain a write that matched no row.
   Result<std::optional<RowState>> ReadState(PgConnection* conn, const std::string& job_id,
                                             const std::optional<std::string>& user_id = {});
+
+  // After a fenced batch write: for each (job_id, token) in `writes` that was not
+  // `applied`, kNotFound where the job is gone, else kLeaseLost naming its state. One read.
+  Status ExplainMissedWrites(PgConnection* conn,
+                             const std::vector<std::pair<std::string, int64_t>>& writes,
+                             const std::vector<bool>& applied, std::vector<Status>* results);
 
   const std::string url_;
   Env* const env_;
@@ -353,6 +362,99 @@ WHERE job_id = $1 AND status IN ('pending', 'running', 'cancelling'))sql";
     return Status::FailedPrecondition("job " + job_id + " is " + JobStatusName((*state)->status) +
                                       "; its progress is final");
   });
+}
+
+Result<std::vector<Status>> PostgresJobStore::UpdateProgressBatch(
+    const std::vector<ProgressWrite>& writes) {
+  std::vector<Status> results(writes.size());
+  if (writes.empty()) return results;
+  // ONE statement for the whole flush: each write is a row of `w`, applied where the job
+  // still carries its token and is active; every change is published as an event.
+  static const std::string sql = std::string(R"sql(
+WITH w AS (
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[],
+                       $6::float8[], $7::jsonb[])
+    AS w(job_id, token, p_current, p_total, p_message, p_percentage, p_details)),
+changed AS (
+UPDATE jobs j SET
+  progress_current = w.p_current,
+  progress_total = w.p_total,
+  progress_message = w.p_message,
+  progress_percentage = w.p_percentage,
+  progress_details = w.p_details,
+  updated_at = $8::timestamptz
+FROM w
+WHERE j.job_id = ANY($1::text[]) AND j.job_id = w.job_id AND j.lock_token = w.token
+  AND j.status IN )sql") + kActiveStatuses +
+                                 R"sql(
+RETURNING j.job_id, j.lock_token, j.user_id, j.status, j.progress_current, j.progress_total,
+          j.progress_percentage, j.progress_message),
+)sql" + pg::PublishEventsCte("changed") +
+                                 R"sql(
+SELECT job_id, lock_token, (SELECT n FROM published) FROM changed)sql";
+  std::vector<std::string> ids;
+  std::vector<int64_t> tokens;
+  Params current, total, message, percentage, details;
+  std::vector<std::pair<std::string, int64_t>> keys;
+  for (const ProgressWrite& w : writes) {
+    ids.push_back(w.job_id);
+    tokens.push_back(w.token);
+    current.push_back(Int(w.progress.current));
+    total.push_back(Int(w.progress.total));
+    message.push_back(Text(w.progress.message));
+    percentage.push_back(Double(w.progress.percentage));
+    details.push_back(JsonText(w.progress.details));
+    keys.emplace_back(w.job_id, w.token);
+  }
+  Params params = {TextArray(ids),
+                   pg::IntArray(tokens),
+                   pg::ArrayLiteral(current),
+                   pg::ArrayLiteral(total),
+                   pg::ArrayLiteral(message),
+                   pg::ArrayLiteral(percentage),
+                   pg::ArrayLiteral(details),
+                   Time(env_->Now())};
+  return WithConnection([&](PgConnection* conn) -> Result<std::vector<Status>> {
+    auto r = Exec(conn, sql, params);
+    if (!r.ok()) return r.status();
+    std::set<std::pair<std::string, int64_t>> changed;
+    for (int row = 0; row < r->rows(); ++row)
+      changed.emplace(r->GetText(row, 0), r->GetInt(row, 1));
+    std::vector<bool> applied(writes.size());
+    for (size_t i = 0; i < writes.size(); ++i) applied[i] = changed.count(keys[i]) > 0;
+    A11Y_RETURN_IF_ERROR(ExplainMissedWrites(conn, keys, applied, &results));
+    return results;
+  });
+}
+
+Status PostgresJobStore::ExplainMissedWrites(
+    PgConnection* conn, const std::vector<std::pair<std::string, int64_t>>& writes,
+    const std::vector<bool>& applied, std::vector<Status>* results) {
+  // The decision was the UPDATE; one read names the reason for every miss.
+  std::vector<std::string> missed;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (!applied[i]) missed.push_back(writes[i].first);
+  }
+  if (missed.empty()) return Status::Ok();
+  auto read = Exec(conn,
+                   "SELECT job_id, status, lock_token, lock_holder FROM jobs "
+                   "WHERE job_id = ANY($1::text[])",
+                   {TextArray(missed)});
+  if (!read.ok()) return read.status();
+  std::map<std::string, RowState> states;
+  for (int row = 0; row < read->rows(); ++row) {
+    states.emplace(read->GetText(row, 0),
+                   RowState{ParseJobStatus(read->GetText(row, 1)).value_or(JobStatus::kPending),
+                            read->GetInt(row, 2), read->GetOptText(row, 3)});
+  }
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (applied[i]) continue;
+    const auto& [job_id, token] = writes[i];
+    auto state = states.find(job_id);
+    (*results)[i] =
+        state == states.end() ? NotFound(job_id) : LeaseLostFor(job_id, token, state->second);
+  }
+  return Status::Ok();
 }
 
 Status PostgresJobStore::SaveCheckpoint(const std::string& job_id, int64_t token,
@@ -732,33 +834,9 @@ SELECT job_id, lock_token, (SELECT n FROM published), (SELECT n FROM woken) FROM
       auto it = sent.find({r->GetText(row, 0), r->GetInt(row, 1)});
       if (it != sent.end()) applied[it->second] = true;
     }
-    // The decision was the UPDATE; one read names the reason for every miss.
-    std::vector<std::string> missed;
-    for (size_t i : order) {
-      if (!applied[i] && (missed.empty() || missed.back() != finishes[i].job_id)) {
-        missed.push_back(finishes[i].job_id);
-      }
-    }
-    std::map<std::string, RowState> states;
-    if (!missed.empty()) {
-      auto read = Exec(conn,
-                       "SELECT job_id, status, lock_token, lock_holder FROM jobs "
-                       "WHERE job_id = ANY($1::text[])",
-                       {TextArray(missed)});
-      if (!read.ok()) return read.status();
-      for (int row = 0; row < read->rows(); ++row) {
-        states.emplace(read->GetText(row, 0),
-                       RowState{ParseJobStatus(read->GetText(row, 1)).value_or(JobStatus::kPending),
-                                read->GetInt(row, 2), read->GetOptText(row, 3)});
-      }
-    }
-    for (size_t i = 0; i < finishes.size(); ++i) {
-      if (applied[i]) continue;
-      const Finish& f = finishes[i];
-      auto state = states.find(f.job_id);
-      results[i] = state == states.end() ? NotFound(f.job_id)
-                                         : LeaseLostFor(f.job_id, f.token, state->second);
-    }
+    std::vector<std::pair<std::string, int64_t>> keys;
+    for (const Finish& f : finishes) keys.emplace_back(f.job_id, f.token);
+    A11Y_RETURN_IF_ERROR(ExplainMissedWrites(conn, keys, applied, &results));
     return results;
   });
 }

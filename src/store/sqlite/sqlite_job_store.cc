@@ -303,18 +303,35 @@ class SqliteJobStore : public JobStore {
     ScopedLatency timer(&metrics_.query_latency);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
+    return ProgressIn(lease->get(), job_id, p, fence);
+  }
+
+  Result<std::vector<Status>> UpdateProgressBatch(
+      const std::vector<ProgressWrite>& writes) override {
+    std::vector<Status> results;
+    if (writes.empty()) return results;
+    WriteGuard writing(this);
+    ScopedLatency timer(&metrics_.query_latency);
+    auto lease = pool_.Acquire();
+    if (!lease.ok()) return lease.status();
     Connection* c = lease->get();
-    auto st = c->Prepare(
-        "UPDATE jobs SET progress_current = ?1, progress_total = ?2, progress_message = ?3, "
-        "progress_percentage = ?4, progress_details = ?5, updated_at = ?6 "
-        "WHERE job_id = ?7 AND status NOT IN ('completed','failed','cancelled') "
-        "AND (?8 IS NULL OR (lock_token = ?8 AND status IN ('running','cancelling')))");
-    if (!st.ok()) return st.status();
-    st->Bind(1, p.current).Bind(2, p.total).Bind(3, p.message).Bind(4, p.percentage);
-    st->Bind(5, p.details.dump()).Bind(6, NowUs()).Bind(7, job_id).Bind(8, fence);
-    A11Y_RETURN_IF_ERROR(st->Run());
-    if (c->Changes() == 1) return Status::Ok();
-    return ExplainMiss(c, job_id, fence, "progress");
+    WriteTransaction tx(c);  // One commit for the whole flush.
+    A11Y_RETURN_IF_ERROR(tx.Begin());
+    for (const ProgressWrite& w : writes) {
+      Status st = ProgressIn(c, w.job_id, w.progress, w.token);
+      switch (st.code()) {
+        case Status::Code::kOk:
+        case Status::Code::kLeaseLost:
+        case Status::Code::kNotFound:
+        case Status::Code::kFailedPrecondition:
+          results.push_back(std::move(st));  // This job's answer; the others go on.
+          break;
+        default:
+          return st;  // The database failed: roll the whole flush back.
+      }
+    }
+    A11Y_RETURN_IF_ERROR(tx.Commit());
+    return results;
   }
 
   Status SaveCheckpoint(const std::string& job_id, int64_t token, const Json& checkpoint) override {
@@ -740,6 +757,22 @@ class SqliteJobStore : public JobStore {
   };
 
   int64_t NowUs() const { return ToUnixMicros(env_->Now()); }
+
+  // The progress statement, on the caller's connection (and transaction, if any).
+  Status ProgressIn(Connection* c, const std::string& job_id, const Progress& p,
+                    std::optional<int64_t> fence) {
+    auto st = c->Prepare(
+        "UPDATE jobs SET progress_current = ?1, progress_total = ?2, progress_message = ?3, "
+        "progress_percentage = ?4, progress_details = ?5, updated_at = ?6 "
+        "WHERE job_id = ?7 AND status NOT IN ('completed','failed','cancelled') "
+        "AND (?8 IS NULL OR (lock_token = ?8 AND status IN ('running','cancelling')))");
+    if (!st.ok()) return st.status();
+    st->Bind(1, p.current).Bind(2, p.total).Bind(3, p.message).Bind(4, p.percentage);
+    st->Bind(5, p.details.dump()).Bind(6, NowUs()).Bind(7, job_id).Bind(8, fence);
+    A11Y_RETURN_IF_ERROR(st->Run());
+    if (c->Changes() == 1) return Status::Ok();
+    return ExplainMiss(c, job_id, fence, "progress");
+  }
 
   Result<int> ReadVersion(Connection* c) {
     auto exists = c->Prepare(
