@@ -630,22 +630,33 @@ INSTANTIATE_TEST_SUITE_P(Backends, DistributedChaosTest,
 // ---------------------------------------------------------------------------------------
 // 3. The PostgreSQL server restarts (pg_ctl restart -m fast) in the middle of a run.
 
-class DistributedPostgresRestartTest : public DistributedTest {
+// A test with a PostgreSQL cluster of its own: it restarts the server or gives it other
+// addresses, which the shared test server must not suffer.
+class PrivateClusterTest : public DistributedTest {
  protected:
-  void SetUp() override {
+  // Sets *parent to the folder make test manages PostgreSQL in; leaves it empty and fails
+  // (under CI) or skips when there is none.
+  void FindClusterParent(std::string* parent) {
     std::string why;
-    const std::string parent = PostgresTestDir(&why);
-    if (parent.empty()) {
+    *parent = PostgresTestDir(&why);
+    if (parent->empty()) {
       if (UnderCi()) FAIL() << why;
       GTEST_SKIP() << why;
     }
-    const std::string error = cluster_.Start(
-        std::filesystem::path(parent) / ("restart-" + std::to_string(getpid())), {"127.0.0.1"});
+  }
+
+  // Starts the cluster in parent/name, listening on `listen`, and opens this test's store.
+  void StartCluster(const std::string& parent, const std::string& name,
+                    const std::vector<std::string>& listen,
+                    const std::vector<std::string>& trusted_hosts = {}) {
+    const std::string error =
+        cluster_.Start(std::filesystem::path(parent) / name, listen, trusted_hosts);
     ASSERT_EQ(error, "");
     OpenUrl(cluster_.Url("127.0.0.1"));
   }
+
   void TearDown() override {
-    DistributedTest::TearDown();
+    DistributedTest::TearDown();  // Workers first: they hold connections to the cluster.
     store_.reset();
     manager_.reset();
     if (HasFailure()) std::cerr << cluster_.Log() << "\n";
@@ -653,6 +664,16 @@ class DistributedPostgresRestartTest : public DistributedTest {
   }
 
   PrivateCluster cluster_;
+};
+
+class DistributedPostgresRestartTest : public PrivateClusterTest {
+ protected:
+  void SetUp() override {
+    std::string parent;
+    FindClusterParent(&parent);
+    if (parent.empty()) return;
+    StartCluster(parent, "restart-" + std::to_string(getpid()), {"127.0.0.1"});
+  }
 };
 
 TEST_F(DistributedPostgresRestartTest, WorkersSurviveAServerRestartAndFinishEveryJobExactlyOnce) {
@@ -683,15 +704,12 @@ TEST_F(DistributedPostgresRestartTest, WorkersSurviveAServerRestartAndFinishEver
 // 4. A worker in another network namespace, reaching PostgreSQL over a veth pair: it
 // takes a share of the jobs and obeys a cancel issued by this process.
 
-class DistributedNetworkNamespaceTest : public DistributedTest {
+class DistributedNetworkNamespaceTest : public PrivateClusterTest {
  protected:
   void SetUp() override {
-    std::string why;
-    const std::string parent = PostgresTestDir(&why);
-    if (parent.empty()) {
-      if (UnderCi()) FAIL() << why;
-      GTEST_SKIP() << why;
-    }
+    std::string parent;
+    FindClusterParent(&parent);
+    if (parent.empty()) return;
     // Optional by design: skipped (even under CI) where namespaces cannot be made.
     ip_ = FindProgram("ip");
     if (ip_.empty()) GTEST_SKIP() << "iproute2 (`ip`) is not installed";
@@ -726,18 +744,11 @@ class DistributedNetworkNamespaceTest : public DistributedTest {
         GTEST_SKIP() << "cannot set up the veth pair (`ip " << Join(step) << "`): " << out;
       }
     }
-    const std::string error = cluster_.Start(std::filesystem::path(parent) / ("netns-" + tag),
-                                             {"127.0.0.1", host_ip_}, {ns_ip_});
-    ASSERT_EQ(error, "");
-    OpenUrl(cluster_.Url("127.0.0.1"));
+    StartCluster(parent, "netns-" + tag, {"127.0.0.1", host_ip_}, {ns_ip_});
   }
 
   void TearDown() override {
-    DistributedTest::TearDown();  // Workers first: they hold connections over the veth.
-    store_.reset();
-    manager_.reset();
-    if (HasFailure()) std::cerr << cluster_.Log() << "\n";
-    cluster_.Stop();
+    PrivateClusterTest::TearDown();  // Workers first: they hold connections over the veth.
     std::string out;
     if (!netns_.empty()) Ip({"netns", "del", netns_}, &out);  // Takes its veth end along.
     if (!veth_host_.empty()) {
@@ -760,7 +771,6 @@ class DistributedNetworkNamespaceTest : public DistributedTest {
     return Spawn(argv, id);  // `ip netns exec` execs the worker: same pid.
   }
 
-  PrivateCluster cluster_;
   std::string ip_, netns_, veth_host_, veth_ns_, host_ip_, ns_ip_;
 };
 

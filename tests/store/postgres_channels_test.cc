@@ -89,21 +89,29 @@ class Recorder : public StoreListener {
   std::vector<Json> events_;
 };
 
-// Runs one statement on its own connection (as an administrator would); "" or the error.
-std::string RunSql(const std::string& url, const std::string& sql) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  std::string error;
-  if (PQstatus(conn) != CONNECTION_OK) {
-    error = PQerrorMessage(conn);
-  } else {
-    PGresult* res = PQexec(conn, sql.c_str());
-    const ExecStatusType st = PQresultStatus(res);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) error = PQresultErrorMessage(res);
-    PQclear(res);
-  }
-  PQfinish(conn);
-  return error;
+// Blocks until `store`'s listener thread has connected and LISTENs: its first connection
+// moves the change stamp off zero.
+void WaitUntilListening(JobStore& store) {
+  const auto deadline = Clock::now() + 10s;
+  while (store.ChangeStamp() == 0 && Clock::now() < deadline) store.WaitForChange(0, 100ms);
+  EXPECT_NE(store.ChangeStamp(), 0) << "the listener never connected";
 }
+
+// `listener` hears `store`'s channels for the scope, from the moment the store listens.
+class Listening {
+ public:
+  Listening(JobStore& store, StoreListener& listener) : store_(store), listener_(listener) {
+    store_.AddListener(&listener_);
+    WaitUntilListening(store_);
+  }
+  ~Listening() { store_.RemoveListener(&listener_); }
+  Listening(const Listening&) = delete;
+  Listening& operator=(const Listening&) = delete;
+
+ private:
+  JobStore& store_;
+  StoreListener& listener_;
+};
 
 class PostgresChannelsTest : public ::testing::Test {
  protected:
@@ -116,14 +124,6 @@ class PostgresChannelsTest : public ::testing::Test {
     auto store = db_->OpenStore(&env_);
     EXPECT_NE(store, nullptr) << "cannot open " << db_->url();
     return store;
-  }
-
-  // Blocks until `store`'s listener thread has connected and LISTENs: its first connection
-  // moves the change stamp off zero.
-  static void WaitUntilListening(JobStore& store) {
-    const auto deadline = Clock::now() + 10s;
-    while (store.ChangeStamp() == 0 && Clock::now() < deadline) store.WaitForChange(0, 100ms);
-    ASSERT_NE(store.ChangeStamp(), 0) << "the listener never connected";
   }
 
   Job NewJob(const std::string& id) const {
@@ -170,8 +170,7 @@ TEST_F(PostgresChannelsTest, CancellationReachesAListenerOnAnotherStore) {
   auto worker_store = Open();
   auto api_store = Open();
   Recorder recorder;
-  worker_store->AddListener(&recorder);
-  WaitUntilListening(*worker_store);
+  Listening listening(*worker_store, recorder);
 
   const Job job = InsertAndClaim(*api_store, NewJob("cancel-me"), "worker-1");
   const auto asked = Clock::now();
@@ -188,7 +187,6 @@ TEST_F(PostgresChannelsTest, CancellationReachesAListenerOnAnotherStore) {
   ASSERT_TRUE(moved.ok()) << moved.status().ToString();
   EXPECT_TRUE(recorder.WaitForCancel("by-hand"));
 
-  worker_store->RemoveListener(&recorder);
   (void)job;
 }
 
@@ -196,8 +194,7 @@ TEST_F(PostgresChannelsTest, CancellingAPendingJobSendsNoCancellation) {
   auto worker_store = Open();
   auto api_store = Open();
   Recorder recorder;
-  worker_store->AddListener(&recorder);
-  WaitUntilListening(*worker_store);
+  Listening listening(*worker_store, recorder);
 
   ASSERT_TRUE(api_store->InsertJobs({NewJob("pending-one")}).ok());
   auto cancel = api_store->RequestCancellation("pending-one", "alice", Scope::Admin());
@@ -206,7 +203,6 @@ TEST_F(PostgresChannelsTest, CancellingAPendingJobSendsNoCancellation) {
   // Its event (status cancelled) comes; no worker holds it, so no cancellation is sent.
   EXPECT_FALSE(recorder.WaitForEvent("pending-one", "cancelled").is_null());
   EXPECT_TRUE(recorder.cancels().empty());
-  worker_store->RemoveListener(&recorder);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -216,8 +212,7 @@ TEST_F(PostgresChannelsTest, EventsArriveForProgressAndFinish) {
   auto watcher = Open();
   auto worker_store = Open();
   Recorder recorder;
-  watcher->AddListener(&recorder);
-  WaitUntilListening(*watcher);
+  Listening listening(*watcher, recorder);
 
   const Job job = InsertAndClaim(*worker_store, NewJob("progressing"), "worker-1");
   EXPECT_FALSE(recorder.WaitForEvent("progressing", "pending").is_null()) << "insert event";
@@ -259,15 +254,13 @@ TEST_F(PostgresChannelsTest, EventsArriveForProgressAndFinish) {
   ASSERT_FALSE(completed.is_null()) << "no completion event";
   EXPECT_EQ(completed["progress"]["current"], 4);
   EXPECT_EQ(completed["progress"]["message"], "done");
-  watcher->RemoveListener(&recorder);
 }
 
 TEST_F(PostgresChannelsTest, LongMessagesAndLargeBatchesStayUnderThePayloadLimit) {
   auto watcher = Open();
   auto worker_store = Open();
   Recorder recorder;
-  watcher->AddListener(&recorder);
-  WaitUntilListening(*watcher);
+  Listening listening(*watcher, recorder);
 
   // 300 jobs finished in one statement, each with a long (multi-byte) message: their events
   // must be split across notifications, and each message cut short.
@@ -324,7 +317,6 @@ TEST_F(PostgresChannelsTest, LongMessagesAndLargeBatchesStayUnderThePayloadLimit
   auto row = worker_store->GetJob("batch-0", Scope::Admin());
   ASSERT_TRUE(row.ok());
   EXPECT_EQ(row->progress.message, long_message);
-  watcher->RemoveListener(&recorder);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -465,8 +457,7 @@ TEST_F(PostgresChannelsTest, ListenerReconnectsAfterItsConnectionIsKilled) {
   auto worker_store = Open();
   auto api_store = Open();
   Recorder recorder;
-  worker_store->AddListener(&recorder);
-  WaitUntilListening(*worker_store);
+  Listening listening(*worker_store, recorder);
   auto deadline = Clock::now() + 10s;
   while (!worker_store->HoldsMaintenanceLeadership() && Clock::now() < deadline) {
     std::this_thread::sleep_for(10ms);
@@ -475,7 +466,7 @@ TEST_F(PostgresChannelsTest, ListenerReconnectsAfterItsConnectionIsKilled) {
 
   // An administrator (or a failover) ends the listener's session.
   const int64_t stamp = worker_store->ChangeStamp();
-  const std::string error = RunSql(
+  const std::string error = PgExec(
       db_->url(),
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
       "WHERE application_name = 'auto-a11y-listener' AND datname = current_database()");
@@ -492,7 +483,6 @@ TEST_F(PostgresChannelsTest, ListenerReconnectsAfterItsConnectionIsKilled) {
   InsertAndClaim(*api_store, NewJob("after-reconnect"), "worker-1");
   ASSERT_TRUE(api_store->RequestCancellation("after-reconnect", "alice", Scope::Admin()).ok());
   EXPECT_TRUE(recorder.WaitForCancel("after-reconnect"));
-  worker_store->RemoveListener(&recorder);
 }
 
 // ---------------------------------------------------------------------------------------

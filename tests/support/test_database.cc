@@ -18,20 +18,6 @@ std::string RandomSuffix() {
   return s;
 }
 
-// Runs one statement on a PostgreSQL server; returns an error text or "".
-std::string PgExec(const std::string& url, const std::string& sql) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  std::string error;
-  if (PQstatus(conn) != CONNECTION_OK) {
-    error = PQerrorMessage(conn);
-  } else {
-    PGresult* res = PQexec(conn, sql.c_str());
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) error = PQresultErrorMessage(res);
-    PQclear(res);
-  }
-  PQfinish(conn);
-  return error;
-}
 
 // Replaces the database name (the path after the last '/', before any '?').
 std::string WithDatabase(const std::string& url, const std::string& name) {
@@ -46,6 +32,21 @@ std::string WithDatabase(const std::string& url, const std::string& name) {
 }
 
 }  // namespace
+
+std::string PgExec(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  std::string error;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    error = PQerrorMessage(conn);
+  } else {
+    PGresult* res = PQexec(conn, sql.c_str());
+    const ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) error = PQresultErrorMessage(res);
+    PQclear(res);
+  }
+  PQfinish(conn);
+  return error;
+}
 
 TimePoint TestEpoch() { return FromUnixMicros(int64_t{1'800'000'000} * 1'000'000); }
 

@@ -40,6 +40,10 @@ class TestDatabase {
 // "sqlite", and "postgresql" (which may skip).
 std::vector<std::string> AllBackends();
 
+// Runs one statement on its own connection to a PostgreSQL server (as an administrator
+// would); returns "" or the error text.
+std::string PgExec(const std::string& url, const std::string& sql);
+
 // A fixed starting instant for ManualEnv, so tests can move time freely.
 TimePoint TestEpoch();
 
