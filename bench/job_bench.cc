@@ -99,21 +99,26 @@ void WaitFor(const std::function<bool()>& done) {
   while (!done()) std::this_thread::sleep_for(100us);
 }
 
-void Throughput(const std::string& url, int jobs, int workers, int concurrency) {
-  auto store = MustOpen(url);
-  JobManager manager(store.get(), Env::Default());
+// Enqueues `jobs` no-op jobs through `manager`'s bulk API, kEnqueueBatch at a time.
+constexpr int kEnqueueBatch = 1000;
+void EnqueueNoops(JobManager& manager, int jobs) {
   CreateJobRequest request;
   request.job_type = "noop";
-  const auto enqueue_start = Clock::now();
-  constexpr int kBatch = 1000;
-  for (int done = 0; done < jobs; done += kBatch) {
-    const int n = std::min(kBatch, jobs - done);
+  for (int done = 0; done < jobs; done += kEnqueueBatch) {
+    const int n = std::min(kEnqueueBatch, jobs - done);
     auto ids = manager.CreateJobs(std::vector<CreateJobRequest>(static_cast<size_t>(n), request));
     if (!ids.ok()) {
       std::cerr << ids.status().ToString() << "\n";
       std::exit(1);
     }
   }
+}
+
+void Throughput(const std::string& url, int jobs, int workers, int concurrency) {
+  auto store = MustOpen(url);
+  JobManager manager(store.get(), Env::Default());
+  const auto enqueue_start = Clock::now();
+  EnqueueNoops(manager, jobs);
   const double enqueue_s = Seconds(Clock::now() - enqueue_start);
 
   HandlerRegistry handlers;
@@ -161,14 +166,7 @@ void Throughput(const std::string& url, int jobs, int workers, int concurrency) 
 void StoreCeiling(const std::string& url, int jobs, int batch) {
   auto store = MustOpen(url);
   JobManager manager(store.get(), Env::Default());
-  CreateJobRequest request;
-  request.job_type = "noop";
-  for (int done = 0; done < jobs; done += 1000) {
-    const int n = std::min(1000, jobs - done);
-    if (!manager.CreateJobs(std::vector<CreateJobRequest>(static_cast<size_t>(n), request)).ok()) {
-      std::exit(1);
-    }
-  }
+  EnqueueNoops(manager, jobs);
   const auto start = Clock::now();
   int64_t worked = 0;
   while (true) {
@@ -207,25 +205,15 @@ void EnqueueWhileWorking(const std::string& url, int jobs, int concurrency) {
   JobManager producer(producer_store.get(), Env::Default());
   const int64_t completed_before = Count(*store, "completed");
   std::this_thread::sleep_for(200ms);  // Warm: the worker is idle, waiting for work.
-  CreateJobRequest request;
-  request.job_type = "noop";
-  constexpr int kBatch = 1000;
   const auto start = Clock::now();
-  for (int done = 0; done < jobs; done += kBatch) {
-    const int n = std::min(kBatch, jobs - done);
-    auto ids = producer.CreateJobs(std::vector<CreateJobRequest>(static_cast<size_t>(n), request));
-    if (!ids.ok()) {
-      std::cerr << ids.status().ToString() << "\n";
-      std::exit(1);
-    }
-  }
+  EnqueueNoops(producer, jobs);
   const double enqueue_s = Seconds(Clock::now() - start);
   WaitFor([&] { return worker.counters().completed.load() >= jobs; });
   const double total_s = Seconds(Clock::now() - start);
   worker.Shutdown();
   Emit("enqueue_while_working",
        {{"backend", store->BackendName()}, {"jobs", jobs}, {"workers", 1},
-        {"concurrency_per_worker", concurrency}, {"batch", kBatch},
+        {"concurrency_per_worker", concurrency}, {"batch", kEnqueueBatch},
         {"enqueue_jobs_per_s", jobs / enqueue_s}, {"jobs_per_s", jobs / total_s},
         {"completed_in_database", Count(*store, "completed") - completed_before}});
 }

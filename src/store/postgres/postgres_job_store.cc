@@ -161,6 +161,25 @@ Status NotFound(const std::string& job_id) {
   return Status::NotFound("job " + job_id + " not found");
 }
 
+// The five progress columns of a batch write (current, total, message, percentage,
+// details), each sent as one array parameter in that order.
+struct ProgressColumns {
+  Params current, total, message, percentage, details;
+
+  void Add(const Progress& p) {
+    current.push_back(Int(p.current));
+    total.push_back(Int(p.total));
+    message.push_back(Text(p.message));
+    percentage.push_back(Double(p.percentage));
+    details.push_back(JsonText(p.details));
+  }
+  void AppendTo(Params* params) const {
+    for (const Params* column : {&current, &total, &message, &percentage, &details}) {
+      params->push_back(pg::ArrayLiteral(*column));
+    }
+  }
+};
+
 Status LeaseLostFor(const std::string& job_id, int64_t token, const RowState& state) {
   return Status::LeaseLost("job " + job_id + " no longer held with token " + std::to_string(token) +
                            " (status " + JobStatusName(state.status) + ", token " +
@@ -394,26 +413,17 @@ RETURNING j.job_id, j.lock_token, j.user_id, j.status, j.progress_current, j.pro
 SELECT job_id, lock_token, (SELECT n FROM published) FROM changed)sql";
   std::vector<std::string> ids;
   std::vector<int64_t> tokens;
-  Params current, total, message, percentage, details;
+  ProgressColumns progress;
   std::vector<std::pair<std::string, int64_t>> keys;
   for (const ProgressWrite& w : writes) {
     ids.push_back(w.job_id);
     tokens.push_back(w.token);
-    current.push_back(Int(w.progress.current));
-    total.push_back(Int(w.progress.total));
-    message.push_back(Text(w.progress.message));
-    percentage.push_back(Double(w.progress.percentage));
-    details.push_back(JsonText(w.progress.details));
+    progress.Add(w.progress);
     keys.emplace_back(w.job_id, w.token);
   }
-  Params params = {TextArray(ids),
-                   pg::IntArray(tokens),
-                   pg::ArrayLiteral(current),
-                   pg::ArrayLiteral(total),
-                   pg::ArrayLiteral(message),
-                   pg::ArrayLiteral(percentage),
-                   pg::ArrayLiteral(details),
-                   Time(env_->Now())};
+  Params params = {TextArray(ids), pg::IntArray(tokens)};
+  progress.AppendTo(&params);
+  params.push_back(Time(env_->Now()));
   return WithConnection([&](PgConnection* conn) -> Result<std::vector<Status>> {
     auto r = Exec(conn, sql, params);
     if (!r.ok()) return r.status();
@@ -771,7 +781,8 @@ SELECT job_id, lock_token, (SELECT n FROM published), (SELECT n FROM woken) FROM
   std::vector<std::string> ids;
   std::vector<int64_t> tokens;
   Params if_running, if_cancelling, errors, result_values, run_afters, attempt_deltas,
-      has_progress, p_current, p_total, p_message, p_percentage, p_details;
+      has_progress;
+  ProgressColumns progress;
   for (size_t i : order) {
     const Finish& f = finishes[i];
     if (!sent.emplace(std::make_pair(f.job_id, f.token), i).second) continue;
@@ -805,11 +816,7 @@ SELECT job_id, lock_token, (SELECT n FROM published), (SELECT n FROM woken) FROM
     run_afters.push_back(run_after);
     attempt_deltas.push_back(Int(attempt_delta));
     has_progress.push_back(Bool(f.progress.has_value()));
-    p_current.push_back(Int(p.current));
-    p_total.push_back(Int(p.total));
-    p_message.push_back(Text(p.message));
-    p_percentage.push_back(Double(p.percentage));
-    p_details.push_back(JsonText(p.details));
+    progress.Add(p);
   }
   Params params = {TextArray(ids),
                    pg::IntArray(tokens),
@@ -819,13 +826,9 @@ SELECT job_id, lock_token, (SELECT n FROM published), (SELECT n FROM woken) FROM
                    pg::ArrayLiteral(result_values),
                    pg::ArrayLiteral(run_afters),
                    pg::ArrayLiteral(attempt_deltas),
-                   pg::ArrayLiteral(has_progress),
-                   pg::ArrayLiteral(p_current),
-                   pg::ArrayLiteral(p_total),
-                   pg::ArrayLiteral(p_message),
-                   pg::ArrayLiteral(p_percentage),
-                   pg::ArrayLiteral(p_details),
-                   Time(now)};
+                   pg::ArrayLiteral(has_progress)};
+  progress.AppendTo(&params);  // $10-$14.
+  params.push_back(Time(now));
   return WithConnection([&](PgConnection* conn) -> Result<std::vector<Status>> {
     auto r = Exec(conn, sql, params);
     if (!r.ok()) return r.status();
