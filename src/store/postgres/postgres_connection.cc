@@ -32,28 +32,9 @@ Param JsonText(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-namespace {
-
-void AppendQuotedElement(const std::string& value, std::string* out) {
-  out->push_back('"');
-  for (char c : value) {
-    if (c == '"' || c == '\\') out->push_back('\\');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
-}  // namespace
-
 Param TextArray(const std::vector<std::string>& values) {
   if (values.empty()) return std::nullopt;
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    AppendQuotedElement(values[i], &out);
-  }
-  out += '}';
-  return out;
+  return ArrayLiteral(Params(values.begin(), values.end()));
 }
 
 Param ArrayLiteral(const std::vector<Param>& elements) {
@@ -64,11 +45,16 @@ Param ArrayLiteral(const std::vector<Param>& elements) {
   out += '{';
   for (size_t i = 0; i < elements.size(); ++i) {
     if (i > 0) out += ',';
-    if (elements[i]) {
-      AppendQuotedElement(*elements[i], &out);
-    } else {
+    if (!elements[i]) {
       out += "NULL";
+      continue;
     }
+    out += '"';
+    for (char c : *elements[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
   }
   out += '}';
   return out;
