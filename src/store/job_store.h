@@ -24,6 +24,8 @@
 
 namespace a11y {
 
+class DomainStore;
+
 // Whose data a read or write may touch. An empty user_id is the administrator's view.
 // Another user's job is reported as not found, never as forbidden.
 struct Scope {
@@ -280,6 +282,10 @@ class JobStore {
   virtual Result<LedgerSummary> GetLedgerSummary() = 0;
 
   virtual StoreMetrics& metrics() = 0;
+
+  // Users, sessions, tokens, projects, websites and pages in the same database
+  // (store/domain_store.h). Lives as long as this store.
+  virtual DomainStore& domain() = 0;
 };
 
 // Opens the store a database URL names: "sqlite:PATH" or "postgresql://...".

@@ -7,7 +7,9 @@
 #include <set>
 #include <utility>
 
+#include "store/domain_store.h"
 #include "store/postgres/postgres_connection.h"
+#include "store/postgres/postgres_domain_store.h"
 #include "store/postgres/postgres_job_rows.h"
 #include "store/postgres/postgres_migrations.h"
 #include "store/postgres/postgres_push.h"
@@ -46,7 +48,11 @@ struct RowState {
 class PostgresJobStore : public JobStore {
  public:
   PostgresJobStore(std::string url, Env* env)
-      : url_(url), env_(env), pool_(url, kPoolSize), push_(url) {}
+      : url_(url),
+        env_(env),
+        pool_(url, kPoolSize),
+        domain_(NewPostgresDomainStore(&pool_, &metrics_.query_latency)),
+        push_(url) {}
 
   std::string BackendName() const override { return "postgresql"; }
 
@@ -99,6 +105,8 @@ class PostgresJobStore : public JobStore {
 
   StoreMetrics& metrics() override { return metrics_; }
 
+  DomainStore& domain() override { return *domain_; }
+
  private:
   LatencyHistogram* latency() { return &metrics_.query_latency; }
 
@@ -129,6 +137,8 @@ class PostgresJobStore : public JobStore {
   Env* const env_;
   pg::PgPool pool_;
   StoreMetrics metrics_;
+  // Uses pool_ and metrics_: declared after them, so destroyed before them.
+  std::unique_ptr<DomainStore> domain_;
   // Declared last: its thread stops before anything else goes.
   pg::PgPushChannel push_;
 };

@@ -88,6 +88,94 @@ CREATE TABLE job_ledger (
 ALTER TABLE jobs SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_threshold = 1000,
                       autovacuum_analyze_scale_factor = 0.02);
 )sql"},
+      {4, "create_domain_tables", R"sql(
+-- Users, their sessions and API tokens, and what they check: projects, websites, pages.
+-- Ids are text made by NewSortableId: they sort by creation time, so every listing is a
+-- keyset walk of an index ending in the id. Keys compare bytewise (COLLATE "C"), as jobs do.
+CREATE TABLE users (
+  user_id       text COLLATE "C" PRIMARY KEY,
+  username      text COLLATE "C" NOT NULL UNIQUE,
+  password_hash text NOT NULL,
+  role          text NOT NULL CHECK (role IN ('user', 'admin')),
+  disabled      boolean NOT NULL DEFAULT false,
+  created_at    timestamptz NOT NULL,
+  updated_at    timestamptz NOT NULL
+);
+
+-- Sessions and tokens go with their user; only secret hashes are stored.
+CREATE TABLE auth_sessions (
+  session_id   text COLLATE "C" PRIMARY KEY,
+  secret_hash  text COLLATE "C" NOT NULL UNIQUE,
+  user_id      text COLLATE "C" NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+  csrf_token   text NOT NULL,
+  created_at   timestamptz NOT NULL,
+  expires_at   timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL
+);
+CREATE INDEX auth_sessions_user ON auth_sessions (user_id);
+CREATE INDEX auth_sessions_expires ON auth_sessions (expires_at);
+
+CREATE TABLE api_tokens (
+  token_id     text COLLATE "C" PRIMARY KEY,
+  secret_hash  text COLLATE "C" NOT NULL UNIQUE,
+  user_id      text COLLATE "C" NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+  name         text NOT NULL,
+  prefix       text NOT NULL,
+  created_at   timestamptz NOT NULL,
+  expires_at   timestamptz,
+  last_used_at timestamptz,
+  revoked_at   timestamptz
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id, token_id);
+
+-- No foreign key to users: a project (and its jobs' history) outlives its owner's account.
+CREATE TABLE projects (
+  project_id  text COLLATE "C" PRIMARY KEY,
+  user_id     text COLLATE "C" NOT NULL,
+  name        text COLLATE "C" NOT NULL,
+  description text NOT NULL DEFAULT '',
+  created_at  timestamptz NOT NULL,
+  updated_at  timestamptz NOT NULL,
+  UNIQUE (user_id, name)
+);
+CREATE INDEX projects_user ON projects (user_id, project_id);
+
+-- user_id repeats the project's owner so that scoped reads need no join.
+CREATE TABLE websites (
+  website_id text COLLATE "C" PRIMARY KEY,
+  project_id text COLLATE "C" NOT NULL REFERENCES projects (project_id) ON DELETE CASCADE,
+  user_id    text COLLATE "C" NOT NULL,
+  name       text COLLATE "C" NOT NULL,
+  start_url  text NOT NULL,
+  settings   jsonb NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  UNIQUE (project_id, name)
+);
+CREATE INDEX websites_project ON websites (project_id, website_id);
+
+CREATE TABLE pages (
+  page_id       text COLLATE "C" PRIMARY KEY,
+  website_id    text COLLATE "C" NOT NULL REFERENCES websites (website_id) ON DELETE CASCADE,
+  project_id    text COLLATE "C" NOT NULL,
+  user_id       text COLLATE "C" NOT NULL,
+  url           text COLLATE "C" NOT NULL,
+  source        text NOT NULL DEFAULT 'manual',
+  final_url     text,
+  status_code   integer,
+  content_type  text,
+  title         text,
+  depth         integer NOT NULL DEFAULT 0,
+  referrer      text,
+  content_hash  text,
+  size_bytes    bigint,
+  missing       boolean NOT NULL DEFAULT false,
+  first_seen_at timestamptz NOT NULL,
+  last_seen_at  timestamptz NOT NULL,
+  UNIQUE (website_id, url)
+);
+CREATE INDEX pages_website ON pages (website_id, page_id);
+)sql"},
   };
   return migrations;
 }

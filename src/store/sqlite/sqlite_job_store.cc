@@ -4,7 +4,9 @@
 #include <chrono>
 #include <thread>
 
+#include "store/domain_store.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_domain_store.h"
 #include "store/sqlite/sqlite_migrations.h"
 
 namespace a11y {
@@ -106,7 +108,8 @@ class SqliteJobStore : public JobStore {
       : env_(env),
         pool_(path, {options.busy_timeout, &metrics_.lock_contention}, /*max_size=*/8),
         path_(std::move(path)),
-        options_(options) {}
+        options_(options),
+        domain_(NewSqliteDomainStore(&pool_, &write_mu_, &metrics_.query_latency)) {}
 
   std::string BackendName() const override { return "sqlite"; }
 
@@ -741,6 +744,8 @@ class SqliteJobStore : public JobStore {
 
   StoreMetrics& metrics() override { return metrics_; }
 
+  DomainStore& domain() override { return *domain_; }
+
  private:
   // Writers in this process queue here instead of polling SQLite's lock with sleeps: a
   // mutex hands the lock over at once. Other processes still meet the busy handler.
@@ -827,6 +832,8 @@ class SqliteJobStore : public JobStore {
   std::mutex write_mu_;
   std::mutex watcher_mu_;
   std::unique_ptr<Connection> watcher_;
+  // Uses pool_, write_mu_ and metrics_: declared after them, so destroyed before them.
+  std::unique_ptr<DomainStore> domain_;
 };
 
 }  // namespace

@@ -63,6 +63,93 @@ CREATE TABLE job_ledger (
   recorded_at INTEGER NOT NULL
 );
 )SQL"},
+      {2, "users, sessions, API tokens, projects, websites and pages", R"SQL(
+-- Ids are text made by NewSortableId: they sort by creation time, so every listing is a
+-- keyset walk of an index ending in the id. Times as in the jobs table.
+CREATE TABLE users (
+  user_id       TEXT    NOT NULL PRIMARY KEY,
+  username      TEXT    NOT NULL UNIQUE,
+  password_hash TEXT    NOT NULL,
+  role          TEXT    NOT NULL CHECK (role IN ('user','admin')),
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+
+-- Sessions and tokens go with their user; only secret hashes are stored.
+CREATE TABLE auth_sessions (
+  session_id   TEXT    NOT NULL PRIMARY KEY,
+  secret_hash  TEXT    NOT NULL UNIQUE,
+  user_id      TEXT    NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+  csrf_token   TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
+CREATE INDEX auth_sessions_user    ON auth_sessions (user_id);
+CREATE INDEX auth_sessions_expires ON auth_sessions (expires_at);
+
+CREATE TABLE api_tokens (
+  token_id     TEXT    NOT NULL PRIMARY KEY,
+  secret_hash  TEXT    NOT NULL UNIQUE,
+  user_id      TEXT    NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+  name         TEXT    NOT NULL,
+  prefix       TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER,
+  last_used_at INTEGER,
+  revoked_at   INTEGER
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id, token_id);
+
+-- No foreign key to users: a project (and its jobs' history) outlives its owner's account.
+CREATE TABLE projects (
+  project_id  TEXT    NOT NULL PRIMARY KEY,
+  user_id     TEXT    NOT NULL,
+  name        TEXT    NOT NULL,
+  description TEXT    NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (user_id, name)
+);
+CREATE INDEX projects_user ON projects (user_id, project_id);
+
+-- user_id repeats the project's owner so that scoped reads need no join.
+CREATE TABLE websites (
+  website_id TEXT    NOT NULL PRIMARY KEY,
+  project_id TEXT    NOT NULL REFERENCES projects (project_id) ON DELETE CASCADE,
+  user_id    TEXT    NOT NULL,
+  name       TEXT    NOT NULL,
+  start_url  TEXT    NOT NULL,
+  settings   TEXT    NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (project_id, name)
+);
+CREATE INDEX websites_project ON websites (project_id, website_id);
+
+CREATE TABLE pages (
+  page_id       TEXT    NOT NULL PRIMARY KEY,
+  website_id    TEXT    NOT NULL REFERENCES websites (website_id) ON DELETE CASCADE,
+  project_id    TEXT    NOT NULL,
+  user_id       TEXT    NOT NULL,
+  url           TEXT    NOT NULL,
+  source        TEXT    NOT NULL DEFAULT 'manual',
+  final_url     TEXT,
+  status_code   INTEGER,
+  content_type  TEXT,
+  title         TEXT,
+  depth         INTEGER NOT NULL DEFAULT 0,
+  referrer      TEXT,
+  content_hash  TEXT,
+  size_bytes    INTEGER,
+  missing       INTEGER NOT NULL DEFAULT 0,
+  first_seen_at INTEGER NOT NULL,
+  last_seen_at  INTEGER NOT NULL,
+  UNIQUE (website_id, url)
+);
+CREATE INDEX pages_website ON pages (website_id, page_id);
+)SQL"},
   };
   return migrations;
 }
