@@ -11,13 +11,17 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-std::string DefaultWorkerId() {
+std::string HostName() {
   char host[256] = "localhost";
   gethostname(host, sizeof host - 1);
+  return host;
+}
+
+std::string DefaultWorkerId() {
   std::random_device rd;
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "%04x", rd() & 0xffff);
-  return std::string(host) + ":" + std::to_string(getpid()) + ":" + suffix;
+  return HostName() + ":" + std::to_string(getpid()) + ":" + suffix;
 }
 
 }  // namespace
@@ -109,6 +113,10 @@ Status Worker::Start() {
     return Status::InvalidArgument("lease must be at least 100ms");
   }
   started_ = true;
+  host_ = HostName();
+  started_at_ = manager_->env().Now();
+  // Before any thread starts, so the monitor's heartbeats only ever follow this write.
+  RecordInRegistry();
   manager_->AddListener(this);
   store_->AddListener(this);
   finisher_ = std::thread([this] { FinishLoop(); });
@@ -373,7 +381,10 @@ void Worker::MonitorLoop() {
     const auto now = SteadyClock::now();
     const bool extend = now - last_heartbeat >= options_.heartbeat_interval;
     CheckLeases(extend);
-    if (extend) last_heartbeat = now;
+    if (extend) {
+      last_heartbeat = now;
+      RecordInRegistry();
+    }
     if (options_.run_maintenance && !stopping_ && store_->HoldsMaintenanceLeadership()) {
       if (now - last_reap >= options_.reaper_interval) {
         last_reap = now;
@@ -389,8 +400,49 @@ void Worker::MonitorLoop() {
         last_retention = now;
         auto deleted = manager_->ApplyRetention();
         if (!deleted.ok()) spdlog::warn("retention: {}", deleted.status().ToString());
+        DeleteStaleWorkers();
       }
     }
+  }
+}
+
+void Worker::RecordInRegistry() {
+  WorkerRecord record;
+  record.worker_id = options_.worker_id;
+  record.host = host_;
+  record.pid = getpid();
+  record.started_at = started_at_;
+  record.last_heartbeat_at = manager_->env().Now();
+  record.concurrency = options_.concurrency;
+  record.running_jobs = RunningJobs();
+  Status st = store_->RecordWorker(record);
+  if (!st.ok()) {
+    spdlog::warn("worker {}: registry heartbeat not written: {}", options_.worker_id,
+                 st.ToString());
+  }
+}
+
+void Worker::DeleteStaleWorkers() {
+  // Ten missed heartbeats, and never under a minute: a live worker that is merely slow (a
+  // stalled host, a busy database) keeps its row; one that loses it anyway writes it again
+  // at its next heartbeat, since every heartbeat is an upsert.
+  const Micros stale_after =
+      std::max<Micros>(options_.heartbeat_interval * 10, std::chrono::minutes(1));
+  const TimePoint before = manager_->env().Now() - stale_after;
+  const int batch = std::max(manager_->options().maintenance_batch, 1);
+  int64_t deleted = 0;
+  while (true) {
+    auto removed = store_->DeleteStaleWorkers(before, batch);
+    if (!removed.ok()) {
+      spdlog::warn("worker registry: deleting stale workers: {}", removed.status().ToString());
+      return;
+    }
+    deleted += *removed;
+    if (*removed < batch) break;
+  }
+  if (deleted > 0) {
+    spdlog::info("worker registry: removed {} workers not seen since {}", deleted,
+                 FormatRfc3339(before));
   }
 }
 
@@ -517,6 +569,15 @@ void Worker::Shutdown() {
   if (monitor_.joinable()) monitor_.join();
   manager_->RemoveListener(this);
   store_->RemoveListener(this);
+  // After the monitor has stopped, so no heartbeat can write the row again. An abandoned
+  // worker stands for a crash: its row stays and goes stale.
+  if (!abandoned_) {
+    Status removed = store_->RemoveWorker(options_.worker_id);
+    if (!removed.ok() && removed.code() != Status::Code::kNotFound) {
+      spdlog::warn("worker {}: registry row not removed: {}", options_.worker_id,
+                   removed.ToString());
+    }
+  }
   spdlog::info("worker {} stopped: {} completed, {} failed, {} retried, {} cancelled, {} released",
                options_.worker_id, counters_.completed.load(), counters_.failed.load(),
                counters_.retried.load(), counters_.cancelled.load(), counters_.released.load());

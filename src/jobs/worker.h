@@ -93,8 +93,11 @@ class Worker : public JobEventListener, public StoreListener {
   void Enqueue(Finish finish);
   void FlushProgress(bool all);
   void CheckLeases(bool extend);
-  void RunMaintenance();
   void DrainFinishes();
+  // The worker registry (JobStore::RecordWorker): advisory only, so a failed write is
+  // logged and never stops the worker or touches a job.
+  void RecordInRegistry();
+  void DeleteStaleWorkers();
 
   JobManager* manager_;
   JobStore* store_;
@@ -127,6 +130,10 @@ class Worker : public JobEventListener, public StoreListener {
 
   std::mt19937_64 rng_;
   std::mutex rng_mu_;
+
+  // This worker's registry row; set by Start, then read-only.
+  std::string host_;
+  TimePoint started_at_{};
 
   std::thread dispatcher_;
   std::thread monitor_;

@@ -158,6 +158,19 @@ struct LedgerSummary {
   int64_t distinct_jobs = 0;
 };
 
+// One live worker process as the registry knows it: its row is written when the worker
+// starts and at every lease heartbeat, so last_heartbeat_at says how recently it was alive.
+struct WorkerRecord {
+  std::string worker_id;
+  std::string host;
+  int64_t pid = 0;
+  TimePoint started_at{};
+  TimePoint last_heartbeat_at{};
+  int concurrency = 0;   // Jobs it may run at once.
+  int running_jobs = 0;  // Jobs it was running at its last heartbeat.
+  Json ToJson() const;
+};
+
 // Hears what other processes publish through the database (PostgreSQL LISTEN/NOTIFY).
 // Called on the store's listener thread: return quickly.
 class StoreListener {
@@ -274,6 +287,22 @@ class JobStore {
   // lock only while it is asked (at least every few seconds) and gives it back when the
   // asking stops, so a process whose worker runs no maintenance never leads.
   virtual bool HoldsMaintenanceLeadership() { return true; }
+
+  // The worker registry: which workers are alive, for administrators. Rows are advisory:
+  // nothing in the job state machine reads them, so a lost or late registry write never
+  // affects a job.
+  //
+  // Upserts the row of worker.worker_id with every field of `worker` (a worker calls it
+  // when it starts and at every heartbeat). kInvalidArgument for an empty worker_id.
+  virtual Status RecordWorker(const WorkerRecord& worker) = 0;
+  // Workers whose last heartbeat is at or after `seen_since`, oldest start first (ties by
+  // worker_id).
+  virtual Result<std::vector<WorkerRecord>> ListWorkers(TimePoint seen_since) = 0;
+  // Removes the row of a worker that stops cleanly; kNotFound if there is none.
+  virtual Status RemoveWorker(const std::string& worker_id) = 0;
+  // Deletes the rows of workers last seen before `before` (crashed ones), at most `limit`
+  // (none when limit <= 0); returns how many.
+  virtual Result<int64_t> DeleteStaleWorkers(TimePoint before, int limit) = 0;
 
   // Diagnostic ledger for exactly-once tests: records one effect of the job, fenced by
   // `token`. A second effect for the same job is kAlreadyExists.

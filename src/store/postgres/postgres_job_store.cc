@@ -99,6 +99,10 @@ class PostgresJobStore : public JobStore {
   void AddListener(StoreListener* listener) override { push_.AddListener(listener); }
   void RemoveListener(StoreListener* listener) override { push_.RemoveListener(listener); }
   bool HoldsMaintenanceLeadership() override { return push_.IsLeader(); }
+  Status RecordWorker(const WorkerRecord& worker) override;
+  Result<std::vector<WorkerRecord>> ListWorkers(TimePoint seen_since) override;
+  Status RemoveWorker(const std::string& worker_id) override;
+  Result<int64_t> DeleteStaleWorkers(TimePoint before, int limit) override;
   Status RecordLedgerEffect(const std::string& job_id, int64_t token,
                             const std::string& worker_id) override;
   Result<LedgerSummary> GetLedgerSummary() override;
@@ -983,6 +987,84 @@ FROM jobs WHERE )sql" + where +
       stats.average_duration_seconds[type] = d.second / static_cast<double>(d.first);
     }
     return stats;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// The worker registry.
+
+Status PostgresJobStore::RecordWorker(const WorkerRecord& worker) {
+  if (worker.worker_id.empty()) return Status::InvalidArgument("worker_id: must not be empty");
+  const std::string sql = R"sql(
+INSERT INTO workers (worker_id, host, pid, started_at, last_heartbeat_at, concurrency,
+                     running_jobs)
+VALUES ($1::text, $2::text, $3::bigint, $4::timestamptz, $5::timestamptz, $6::integer,
+        $7::integer)
+ON CONFLICT (worker_id) DO UPDATE SET
+  host = excluded.host,
+  pid = excluded.pid,
+  started_at = excluded.started_at,
+  last_heartbeat_at = excluded.last_heartbeat_at,
+  concurrency = excluded.concurrency,
+  running_jobs = excluded.running_jobs)sql";
+  return WithConnection([&](PgConnection* conn) -> Status {
+    auto r =
+        Exec(conn, sql,
+             {Text(worker.worker_id), Text(worker.host), Int(worker.pid), Time(worker.started_at),
+              Time(worker.last_heartbeat_at), Int(worker.concurrency), Int(worker.running_jobs)});
+    return r.status();
+  });
+}
+
+Result<std::vector<WorkerRecord>> PostgresJobStore::ListWorkers(TimePoint seen_since) {
+  const std::string sql = "SELECT worker_id, host, pid, " + pg::UnixMicros("started_at") + ", " +
+                          pg::UnixMicros("last_heartbeat_at") +
+                          ", concurrency, running_jobs FROM workers "
+                          "WHERE last_heartbeat_at >= $1::timestamptz "
+                          "ORDER BY started_at, worker_id";
+  return WithConnection([&](PgConnection* conn) -> Result<std::vector<WorkerRecord>> {
+    auto r = Exec(conn, sql, {Time(seen_since)});
+    if (!r.ok()) return r.status();
+    std::vector<WorkerRecord> workers;
+    workers.reserve(r->rows());
+    for (int i = 0; i < r->rows(); ++i) {
+      WorkerRecord w;
+      w.worker_id = r->GetText(i, 0);
+      w.host = r->GetText(i, 1);
+      w.pid = r->GetInt(i, 2);
+      w.started_at = r->GetTime(i, 3);
+      w.last_heartbeat_at = r->GetTime(i, 4);
+      w.concurrency = static_cast<int>(r->GetInt(i, 5));
+      w.running_jobs = static_cast<int>(r->GetInt(i, 6));
+      workers.push_back(std::move(w));
+    }
+    return workers;
+  });
+}
+
+Status PostgresJobStore::RemoveWorker(const std::string& worker_id) {
+  return WithConnection([&](PgConnection* conn) -> Status {
+    auto r = Exec(conn, "DELETE FROM workers WHERE worker_id = $1", {Text(worker_id)});
+    if (!r.ok()) return r.status();
+    if (r->AffectedRows() == 1) return Status::Ok();
+    return Status::NotFound("worker " + worker_id + " not found");
+  });
+}
+
+Result<int64_t> PostgresJobStore::DeleteStaleWorkers(TimePoint before, int limit) {
+  if (limit <= 0) return int64_t{0};
+  const std::string sql = R"sql(
+WITH doomed AS MATERIALIZED (
+  SELECT worker_id FROM workers
+  WHERE last_heartbeat_at < $1::timestamptz
+  ORDER BY last_heartbeat_at
+  LIMIT $2::integer
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM workers USING doomed WHERE workers.worker_id = doomed.worker_id)sql";
+  return WithConnection([&](PgConnection* conn) -> Result<int64_t> {
+    auto r = Exec(conn, sql, {Time(before), Int(limit)});
+    if (!r.ok()) return r.status();
+    return r->AffectedRows();
   });
 }
 

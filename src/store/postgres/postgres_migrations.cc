@@ -176,6 +176,22 @@ CREATE TABLE pages (
 );
 CREATE INDEX pages_website ON pages (website_id, page_id);
 )sql"},
+      {5, "create_workers", R"sql(
+-- The worker registry: one row per live worker process, upserted at start and at every
+-- lease heartbeat and deleted at a clean stop. A crashed worker's row stays until
+-- maintenance deletes rows not seen for a while: both that and the administrators'
+-- listing go by last_heartbeat_at.
+CREATE TABLE workers (
+  worker_id         text COLLATE "C" PRIMARY KEY,
+  host              text NOT NULL,
+  pid               bigint NOT NULL,
+  started_at        timestamptz NOT NULL,
+  last_heartbeat_at timestamptz NOT NULL,
+  concurrency       integer NOT NULL,
+  running_jobs      integer NOT NULL DEFAULT 0
+);
+CREATE INDEX workers_last_heartbeat_at ON workers (last_heartbeat_at);
+)sql"},
   };
   return migrations;
 }

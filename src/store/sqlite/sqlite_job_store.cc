@@ -710,6 +710,80 @@ class SqliteJobStore : public JobStore {
     }
   }
 
+  Status RecordWorker(const WorkerRecord& w) override {
+    if (w.worker_id.empty()) return Status::InvalidArgument("worker_id: must not be empty");
+    WriteGuard writing(this);
+    ScopedLatency timer(&metrics_.query_latency);
+    auto lease = pool_.Acquire();
+    if (!lease.ok()) return lease.status();
+    Connection* c = lease->get();
+    auto st = c->Prepare(
+        "INSERT INTO workers (worker_id, host, pid, started_at, last_heartbeat_at, concurrency, "
+        "running_jobs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT (worker_id) DO UPDATE SET host = excluded.host, pid = excluded.pid, "
+        "started_at = excluded.started_at, last_heartbeat_at = excluded.last_heartbeat_at, "
+        "concurrency = excluded.concurrency, running_jobs = excluded.running_jobs");
+    if (!st.ok()) return st.status();
+    st->Bind(1, w.worker_id).Bind(2, w.host).Bind(3, w.pid).Bind(4, ToUnixMicros(w.started_at));
+    st->Bind(5, ToUnixMicros(w.last_heartbeat_at)).Bind(6, w.concurrency);
+    return st->Bind(7, w.running_jobs).Run();
+  }
+
+  Result<std::vector<WorkerRecord>> ListWorkers(TimePoint seen_since) override {
+    ScopedLatency timer(&metrics_.query_latency);
+    auto lease = pool_.Acquire();
+    if (!lease.ok()) return lease.status();
+    Connection* c = lease->get();
+    auto st = c->Prepare(
+        "SELECT worker_id, host, pid, started_at, last_heartbeat_at, concurrency, running_jobs "
+        "FROM workers WHERE last_heartbeat_at >= ? ORDER BY started_at, worker_id");
+    if (!st.ok()) return st.status();
+    st->Bind(1, ToUnixMicros(seen_since));
+    std::vector<WorkerRecord> workers;
+    Status status;
+    while (st->Step(&status)) {
+      WorkerRecord w;
+      w.worker_id = st->Text(0);
+      w.host = st->Text(1);
+      w.pid = st->Int(2);
+      w.started_at = FromUnixMicros(st->Int(3));
+      w.last_heartbeat_at = FromUnixMicros(st->Int(4));
+      w.concurrency = static_cast<int>(st->Int(5));
+      w.running_jobs = static_cast<int>(st->Int(6));
+      workers.push_back(std::move(w));
+    }
+    if (!status.ok()) return status;
+    return workers;
+  }
+
+  Status RemoveWorker(const std::string& worker_id) override {
+    WriteGuard writing(this);
+    ScopedLatency timer(&metrics_.query_latency);
+    auto lease = pool_.Acquire();
+    if (!lease.ok()) return lease.status();
+    Connection* c = lease->get();
+    auto st = c->Prepare("DELETE FROM workers WHERE worker_id = ?");
+    if (!st.ok()) return st.status();
+    A11Y_RETURN_IF_ERROR(st->Bind(1, worker_id).Run());
+    if (c->Changes() == 1) return Status::Ok();
+    return Status::NotFound("worker '" + worker_id + "' not found");
+  }
+
+  Result<int64_t> DeleteStaleWorkers(TimePoint before, int limit) override {
+    if (limit <= 0) return int64_t{0};  // SQLite reads a negative LIMIT as no limit at all.
+    WriteGuard writing(this);
+    ScopedLatency timer(&metrics_.query_latency);
+    auto lease = pool_.Acquire();
+    if (!lease.ok()) return lease.status();
+    Connection* c = lease->get();
+    auto st = c->Prepare(
+        "DELETE FROM workers WHERE worker_id IN (SELECT worker_id FROM workers "
+        "WHERE last_heartbeat_at < ?1 ORDER BY last_heartbeat_at LIMIT ?2)");
+    if (!st.ok()) return st.status();
+    A11Y_RETURN_IF_ERROR(st->Bind(1, ToUnixMicros(before)).Bind(2, int64_t{limit}).Run());
+    return c->Changes();
+  }
+
   Status RecordLedgerEffect(const std::string& job_id, int64_t token,
                             const std::string& worker_id) override {
     WriteGuard writing(this);

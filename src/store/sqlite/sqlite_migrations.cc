@@ -150,6 +150,21 @@ CREATE TABLE pages (
 );
 CREATE INDEX pages_website ON pages (website_id, page_id);
 )SQL"},
+      {3, "the worker registry", R"SQL(
+-- One row per live worker process, upserted at start and at every lease heartbeat and
+-- deleted at a clean stop. A crashed worker's row stays until maintenance deletes rows not
+-- seen for a while: both that and the administrators' listing go by last_heartbeat_at.
+CREATE TABLE workers (
+  worker_id         TEXT    NOT NULL PRIMARY KEY,
+  host              TEXT    NOT NULL,
+  pid               INTEGER NOT NULL,
+  started_at        INTEGER NOT NULL,
+  last_heartbeat_at INTEGER NOT NULL,
+  concurrency       INTEGER NOT NULL,
+  running_jobs      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX workers_last_heartbeat ON workers (last_heartbeat_at);
+)SQL"},
   };
   return migrations;
 }
