@@ -1,8 +1,9 @@
 # The two commands of the README, and the pieces they are made of.
-#   make run   — install dependencies, build, migrate the embedded database, start workers
+#   make run   — install dependencies, build, migrate the embedded database, serve the API with workers
 #   make test  — install dependencies, build, run every test (release, ASan+UBSan, TSan)
 JOBS ?= 2
 DATABASE ?= sqlite:./data/auto-a11y.db
+LISTEN ?= 127.0.0.1:8080
 RELEASE := build/release
 
 .PHONY: all deps build run test test-release test-asan test-tsan bench format clean
@@ -18,13 +19,14 @@ build: deps
 
 run: build
 	$(RELEASE)/auto-a11y --database $(DATABASE) migrate
-	$(RELEASE)/auto-a11y --database $(DATABASE) worker --concurrency 4
+	$(RELEASE)/auto-a11y --database $(DATABASE) serve --listen $(LISTEN) --workers 4
 
 test: build
 	@scripts/run-tests
 
 bench: build
 	@scripts/run-benchmarks
+	@scripts/bench-api
 
 format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -1,5 +1,8 @@
 #include "cli/cli_common.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -80,6 +83,27 @@ void AddMigrateCommand(CLI::App& app, const GlobalOptions& options, int* exit_co
                 << ") is at schema version " << *version << "\n";
     }
   });
+}
+
+namespace {
+sigset_t StopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+}  // namespace
+
+void BlockStopSignals() {
+  const sigset_t signals = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+void WaitForStopSignal() {
+  const sigset_t signals = StopSignals();
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
 }
 
 }  // namespace a11y::cli

@@ -44,8 +44,15 @@ int ExitCodeFor(const Status& status);
 int Fail(const GlobalOptions& options, const Status& status);
 void PrintJson(const Json& value);
 
+// Blocks SIGTERM and SIGINT in this thread and the threads it starts afterwards, so that
+// WaitForStopSignal() (on this thread) is the only one to receive them.
+void BlockStopSignals();
+void WaitForStopSignal();
+
 void AddJobsCommands(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddWorkerCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddMigrateCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddServeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddUserCommands(CLI::App& app, const GlobalOptions& options, int* exit_code);
 
 }  // namespace a11y::cli

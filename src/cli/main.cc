@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   AddMigrateCommand(app, options, &exit_code);
   AddJobsCommands(app, options, &exit_code);
   AddWorkerCommand(app, options, &exit_code);
+  AddServeCommand(app, options, &exit_code);
+  AddUserCommands(app, options, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

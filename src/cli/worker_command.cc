@@ -1,8 +1,5 @@
 // auto-a11y worker: a pool of handler threads sharing the database's jobs with every
 // other worker. SIGTERM/SIGINT stop it gracefully (see Worker::Shutdown).
-#include <pthread.h>
-#include <signal.h>
-
 #include <iostream>
 #include <sstream>
 
@@ -58,13 +55,7 @@ void AddWorkerCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
                                      "as 500ms, 30s or 5m"));
       return;
     }
-    // Block the stop signals in every thread; this thread waits for them below.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGTERM);
-    sigaddset(&stop_signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
+    BlockStopSignals();
     auto session = OpenSession(options, exit_code);
     if (!session) return;
     HandlerRegistry handlers;
@@ -81,8 +72,7 @@ void AddWorkerCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
       std::cout << "worker " << worker.id() << " running " << worker_options.concurrency
                 << " slots on " << options.database << "; Ctrl-C stops it" << std::endl;
     }
-    int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
+    WaitForStopSignal();
     worker.Shutdown();
     const WorkerCounters& c = worker.counters();
     if (options.json) {
