@@ -54,6 +54,12 @@ Response Metrics(ApiContext& context) {
   Family(out, "auto_a11y_cancellation_requests_total", "counter",
          "Cancellation requests recorded.");
   out << "auto_a11y_cancellation_requests_total " << stats.store.cancellation_requests << '\n';
+  Family(out, "auto_a11y_cancellation_seconds_mean", "gauge",
+         "Mean time from a cancellation request to the job ending cancelled, by type.");
+  for (const auto& [type, seconds] : stats.store.average_cancellation_seconds) {
+    out << "auto_a11y_cancellation_seconds_mean{type=\"" << Label(type) << "\"} " << seconds
+        << '\n';
+  }
   StoreMetrics& store = context.jobs->store().metrics();
   Family(out, "auto_a11y_claim_attempts_total", "counter", "Claim statements run by this process.");
   out << "auto_a11y_claim_attempts_total " << store.claim_attempts.load() << '\n';
@@ -62,6 +68,8 @@ Response Metrics(ApiContext& context) {
   out << "auto_a11y_lock_contention_total " << store.lock_contention.load() << '\n';
   Histogram(out, "auto_a11y_database_query_seconds", "Database statement latency in this process.",
             store.query_latency);
+  Histogram(out, "auto_a11y_claim_seconds", "Claim latency of this process's workers.",
+            store.claim_latency);
   if (context.server_metrics) out << context.server_metrics();
   Response response;
   response.content_type = "text/plain; version=0.0.4";

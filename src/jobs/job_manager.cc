@@ -222,6 +222,7 @@ Json JobStatistics::ToJson() const {
   return Json{{"total_jobs", total_jobs},
               {"counts", store.counts},
               {"average_duration_seconds", store.average_duration_seconds},
+              {"average_cancellation_seconds", store.average_cancellation_seconds},
               {"completion_rate", completion_rate},
               {"cancellation_requests", store.cancellation_requests},
               {"cancellation_requests_cancelled", store.cancellation_requests_cancelled},

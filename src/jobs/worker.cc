@@ -157,8 +157,11 @@ void Worker::DispatchLoop() {
     // The stamp is read before claiming so that work committed after an empty claim
     // still wakes the wait below.
     const int64_t stamp = store_->ChangeStamp();
-    auto claimed = store_->ClaimJobs({options_.worker_id, options_.queues, types,
-                                      std::min(free_slots, options_.claim_batch), options_.lease});
+    Result<std::vector<Job>> claimed = [&] {
+      ScopedLatency timer(&store_->metrics().claim_latency);
+      return store_->ClaimJobs({options_.worker_id, options_.queues, types,
+                                std::min(free_slots, options_.claim_batch), options_.lease});
+    }();
     if (!claimed.ok()) {
       spdlog::warn("worker {}: claim failed: {}", options_.worker_id, claimed.status().ToString());
       std::unique_lock<std::mutex> lock(mu_);

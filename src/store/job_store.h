@@ -141,6 +141,8 @@ struct StatsFilter {
 struct StoreStatistics {
   std::map<std::string, std::map<std::string, int64_t>> counts;  // type -> status -> jobs.
   std::map<std::string, double> average_duration_seconds;      // type -> mean(completed - started).
+  // type -> mean(completed - cancellation requested) of jobs that ended cancelled on request.
+  std::map<std::string, double> average_cancellation_seconds;
   int64_t cancellation_requests = 0;
   int64_t cancellation_requests_cancelled = 0;  // Of those, the ones that ended cancelled.
 };
@@ -148,6 +150,7 @@ struct StoreStatistics {
 // Figures the backend keeps about its own work, for statistics and /metrics.
 struct StoreMetrics {
   LatencyHistogram query_latency;
+  LatencyHistogram claim_latency;  // One ClaimJobs call of this process's workers.
   std::atomic<int64_t> claim_attempts{0};
   // Claim or lock attempts that lost a race or found the row or database held by another.
   std::atomic<int64_t> lock_contention{0};

@@ -144,6 +144,8 @@ TEST_P(ApiResourcesTest, HealthAndMetricsAnswerWithoutLogin) {
   EXPECT_EQ(metrics.Header("content-type").rfind("text/plain", 0), 0u);
   EXPECT_NE(metrics.body.find("auto_a11y_queue_depth"), std::string::npos);
   EXPECT_NE(metrics.body.find("auto_a11y_database_query_seconds_count"), std::string::npos);
+  EXPECT_NE(metrics.body.find("auto_a11y_claim_seconds_count"), std::string::npos);
+  EXPECT_NE(metrics.body.find("# TYPE auto_a11y_cancellation_seconds_mean gauge"), std::string::npos);
   EXPECT_NE(metrics.body.find("auto_a11y_http_requests_total"), std::string::npos);
 }
 

@@ -633,7 +633,7 @@ class JobStatisticsTest : public JobManagerTest {
   //   d3  discovery          alice w1       failed
   //   t1  testing            alice w1       completed                    30 s
   //   t2  testing            alice w1       cancelled while pending      (cancel request)
-  //   t3  testing            bob   w2       cancelled while running      (cancel request)
+  //   t3  testing            bob   w2       cancelled while running      (cancel request, 10 s to stop)
   //   r1  report_generation  bob   w2       completed while cancelling   40 s (cancel request)
   //   b1  bulk_test          bob   w1       pending
   //   b2  bulk_test          bob   w2       running
@@ -650,9 +650,9 @@ class JobStatisticsTest : public JobManagerTest {
     Move("d3", S::kFailed);
     Cancel("t2");
     Cancel("t3");
-    Move("t3", S::kCancelled);
     env_.Advance(10s);
     Move("d1", S::kCompleted);
+    Move("t3", S::kCancelled);  // 10 s after its cancel request.
     env_.Advance(10s);
     Move("d2", S::kCompleted);
     env_.Advance(10s);
@@ -697,6 +697,8 @@ TEST_P(JobStatisticsTest, EveryFigureOverAllJobs) {
   EXPECT_EQ(stats.store.cancellation_requests, 3);
   EXPECT_EQ(stats.store.cancellation_requests_cancelled, 2);
   EXPECT_DOUBLE_EQ(stats.cancellation_success_rate, 2.0 / 3.0);
+  EXPECT_EQ(stats.store.average_cancellation_seconds, (Durations{{"testing", 5.0}}))
+      << "t2 at once, t3 after 10 s";
 }
 
 TEST_P(JobStatisticsTest, FilteredByUser) {

@@ -963,7 +963,9 @@ SELECT job_type, status, count(*),
                         AND completed_at IS NOT NULL),
        COALESCE(sum(EXTRACT(EPOCH FROM completed_at - started_at))
                 FILTER (WHERE status = 'completed' AND started_at IS NOT NULL
-                        AND completed_at IS NOT NULL), 0)::float8
+                        AND completed_at IS NOT NULL), 0)::float8,
+       avg(EXTRACT(EPOCH FROM completed_at - cancellation_requested_at))
+           FILTER (WHERE status = 'cancelled' AND cancellation_requested_at IS NOT NULL)::float8
 FROM jobs WHERE )sql" + where +
                           " GROUP BY job_type, status";
   return WithConnection([&](PgConnection* conn) -> Result<StoreStatistics> {
@@ -978,6 +980,9 @@ FROM jobs WHERE )sql" + where +
       const int64_t requests = r->GetInt(i, 3);
       stats.cancellation_requests += requests;
       if (status == "cancelled") stats.cancellation_requests_cancelled += requests;
+      if (status == "cancelled" && !r->IsNull(i, 6)) {
+        stats.average_cancellation_seconds[type] = r->GetDouble(i, 6);
+      }
       if (const int64_t n = r->GetInt(i, 4); n > 0) {
         durations[type].first += n;
         durations[type].second += r->GetDouble(i, 5);

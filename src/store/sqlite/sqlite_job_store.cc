@@ -670,7 +670,9 @@ class SqliteJobStore : public JobStore {
         "AVG(CASE WHEN status = 'completed' AND started_at IS NOT NULL "
         "    THEN completed_at - started_at END), "
         "SUM(cancellation_requested), "
-        "SUM(CASE WHEN cancellation_requested = 1 AND status = 'cancelled' THEN 1 ELSE 0 END) "
+        "SUM(CASE WHEN cancellation_requested = 1 AND status = 'cancelled' THEN 1 ELSE 0 END), "
+        "AVG(CASE WHEN status = 'cancelled' AND cancellation_requested_at IS NOT NULL "
+        "    THEN completed_at - cancellation_requested_at END) "
         "FROM jobs WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR website_id = ?2) "
         "AND (?3 IS NULL OR created_at >= ?3) GROUP BY job_type, status");
     if (!st.ok()) return st.status();
@@ -687,6 +689,9 @@ class SqliteJobStore : public JobStore {
       }
       stats.cancellation_requests += st->Int(4);
       stats.cancellation_requests_cancelled += st->Int(5);
+      if (state == "cancelled" && !st->IsNull(6)) {
+        stats.average_cancellation_seconds[type] = st->Double(6) / 1e6;
+      }
     }
     if (!status.ok()) return status;
     return stats;
