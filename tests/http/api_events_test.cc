@@ -2,6 +2,10 @@
 // cancellation seen on the stream, tenancy of streams, and resuming after a restart.
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
 #include "jobs/diagnostic_handlers.h"
 #include "jobs/worker.h"
 #include "tests/support/api_server.h"
@@ -183,6 +187,51 @@ TEST_P(ApiEventsTest, AFinishedJobsStreamEndsAtOnceForAClientThatSawTheEnd) {
   ASSERT_TRUE(again.Connect(*client_, "/api/v1/jobs/" + job_id + "/events", headers, &head));
   EXPECT_TRUE(again.ReadUntil([](const auto&) { return false; }, 10s).empty());
   EXPECT_TRUE(again.ended());
+}
+
+TEST_P(ApiEventsTest, AWebSocketCarriesTheSameEventsAndRefusesAnotherUsersJob) {
+  namespace beast = boost::beast;
+  namespace websocket = beast::websocket;
+  using tcp = boost::asio::ip::tcp;
+  ApiCaller bob = NewUser("bob");
+  StartWorker();
+  const std::string job_id = SleepJob(alice_id_, 300, 6);
+  const tcp::endpoint server(boost::asio::ip::make_address("127.0.0.1"),
+                             static_cast<uint16_t>(client_->port()));
+  auto as = [](const ApiCaller& caller) {
+    return websocket::stream_base::decorator(
+        [auth = caller.headers.at("Authorization")](websocket::request_type& request) {
+          request.set(beast::http::field::authorization, auth);
+        });
+  };
+  auto upgrade = bob.headers;
+  upgrade.insert({{"Connection", "Upgrade"},
+                  {"Upgrade", "websocket"},
+                  {"Sec-WebSocket-Version", "13"},
+                  {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+  const HttpResult refused = client_->Send("GET", "/api/v1/ws?job_id=" + job_id, "", upgrade);
+  EXPECT_EQ(refused.status, 404) << "bob may not follow alice's job: " << refused.body;
+
+  boost::asio::io_context io;
+  beast::error_code ec;
+  websocket::stream<tcp::socket> ws(io);
+  ws.next_layer().connect(server);
+  ws.set_option(as(alice_));
+  ws.handshake("127.0.0.1", "/api/v1/ws?job_id=" + job_id);
+  std::vector<json> events;
+  while (events.empty() || events.back()["job"]["status"] != "completed") {
+    beast::flat_buffer message;
+    ws.read(message, ec);
+    if (ec) break;
+    const json event = json::parse(beast::buffers_to_string(message.data()), nullptr, false);
+    if (event.contains("job")) events.push_back(event);
+  }
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back()["job"]["status"], "completed");
+  for (size_t i = 1; i < events.size(); ++i) {
+    EXPECT_GT(std::stoll(events[i]["id"].get<std::string>()),
+              std::stoll(events[i - 1]["id"].get<std::string>()));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApiEventsTest, ::testing::ValuesIn(AllBackends()), BackendName);
