@@ -336,12 +336,13 @@ class DistributedTest : public ::testing::Test {
   std::string LogPath(const std::string& id) const { return (log_dir_ / (id + ".log")).string(); }
 
   // The counters a worker printed when it stopped ({"event":"stopped",...}), or null.
-  Json StoppedReport(const std::string& id) const {
+  // The worker's JSON line for `event` ("started", "stopped"), or null.
+  Json LoggedEvent(const std::string& id, const std::string& event) const {
     std::ifstream in(LogPath(id));
     for (std::string line; std::getline(in, line);) {
       if (line.empty() || line[0] != '{') continue;
       Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-      if (j.is_object() && j.value("event", "") == "stopped") return j;
+      if (j.is_object() && j.value("event", "") == event) return j;
     }
     return Json();
   }
@@ -509,7 +510,7 @@ TEST_F(DistributedTest, PostgresFourWorkersTenThousandJobsEachEffectExactlyOnce)
   int64_t completed_by_workers = 0;
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(ExitCode(workers_[i].get()), 0) << "worker scale-" << i << " did not stop cleanly";
-    const Json report = StoppedReport("scale-" + std::to_string(i));
+    const Json report = LoggedEvent("scale-" + std::to_string(i), "stopped");
     completed_by_workers += report.value("completed", int64_t{0});
   }
   // Each completion was written by exactly one worker (finishes are fenced).
@@ -785,9 +786,12 @@ TEST_F(DistributedNetworkNamespaceTest, WorkerInAnotherNamespaceSharesJobsAndObe
   ChildProcess* local = StartWorker("local", {"--concurrency", "4"});
   ExpectAllCompletedExactlyOnce(kJobs, kJobs, 120s);
 
+  // The remote worker may have finished every job before the local one got going: stop
+  // it only once it runs (a SIGTERM during start-up would kill it, not stop it).
+  ASSERT_TRUE(Eventually([&] { return !LoggedEvent("local", "started").is_null(); }, 60s));
   local->Signal(SIGTERM);
   ASSERT_EQ(local->Wait(60s), 0);
-  const int64_t local_share = StoppedReport("local").value("completed", int64_t{-1});
+  const int64_t local_share = LoggedEvent("local", "stopped").value("completed", int64_t{-1});
 
   // Only the remote worker is left: a long job must be running there.
   const std::string id = CreateSleepJob(60000, 600);
@@ -810,7 +814,7 @@ TEST_F(DistributedNetworkNamespaceTest, WorkerInAnotherNamespaceSharesJobsAndObe
 
   remote->Signal(SIGTERM);
   ASSERT_EQ(remote->Wait(60s), 0);
-  const Json report = StoppedReport("remote");
+  const Json report = LoggedEvent("remote", "stopped");
   const int64_t remote_share = report.value("completed", int64_t{-1});
   EXPECT_GE(remote_share, 100) << report.dump();
   EXPECT_EQ(report.value("cancelled", int64_t{-1}), 1) << report.dump();
