@@ -31,7 +31,9 @@ int Fail(const GlobalOptions& options, const Status& status) {
   return ExitCodeFor(status);
 }
 
-void PrintJson(const Json& value) { std::cout << value.dump() << "\n"; }
+// Flushed: whoever watches a long-running command's events (an operator's pipe, a test)
+// reads each line as it happens, not when the process exits.
+void PrintJson(const Json& value) { std::cout << value.dump() << std::endl; }
 
 std::unique_ptr<Session> OpenSession(const GlobalOptions& options, int* exit_code,
                                      JobManagerOptions manager_options) {
