@@ -119,12 +119,14 @@ Status Worker::Start() {
   RecordInRegistry();
   manager_->AddListener(this);
   store_->AddListener(this);
+  // Logged before the threads start: the first log of a process sets up spdlog's registry,
+  // and doing that on one thread keeps it clear of the threads' own logging.
+  spdlog::info("worker {} started: {} slots, lease {}ms", options_.worker_id,
+               options_.concurrency, options_.lease.count() / 1000);
   finisher_ = std::thread([this] { FinishLoop(); });
   monitor_ = std::thread([this] { MonitorLoop(); });
   for (int i = 0; i < options_.concurrency; ++i) executors_.emplace_back([this] { ExecuteLoop(); });
   dispatcher_ = std::thread([this] { DispatchLoop(); });
-  spdlog::info("worker {} started: {} slots, lease {}ms", options_.worker_id,
-               options_.concurrency, options_.lease.count() / 1000);
   return Status::Ok();
 }
 
