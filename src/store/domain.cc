@@ -1,20 +1,9 @@
 #include "store/domain.h"
 
 #include "store/domain_store.h"
+#include "store/json_fields.h"
 
 namespace a11y {
-namespace {
-
-Json OptTime(const std::optional<TimePoint>& t) {
-  return t ? Json(FormatRfc3339(*t)) : Json(nullptr);
-}
-
-template <typename T>
-Json Opt(const std::optional<T>& v) {
-  return v ? Json(*v) : Json(nullptr);
-}
-
-}  // namespace
 
 const char* RoleName(Role role) {
   switch (role) {

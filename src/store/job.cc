@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/json_fields.h"
+
 namespace a11y {
 
 const char* JobStatusName(JobStatus status) {
@@ -55,16 +57,6 @@ Json Progress::ToJson() const {
               {"percentage", percentage},
               {"details", details}};
 }
-
-namespace {
-Json OptTime(const std::optional<TimePoint>& t) {
-  return t ? Json(FormatRfc3339(*t)) : Json(nullptr);
-}
-template <typename T>
-Json Opt(const std::optional<T>& v) {
-  return v ? Json(*v) : Json(nullptr);
-}
-}  // namespace
 
 Json Job::ToJson() const {
   return Json{{"job_id", job_id},
