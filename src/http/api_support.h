@@ -3,12 +3,15 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/authenticator.h"
 #include "core/json_reader.h"
 #include "http/api.h"
 #include "http/http.h"
+#include "store/json_fields.h"
 
 namespace a11y::http {
 
@@ -51,20 +54,23 @@ PageRequest ReadPageQuery(const Request& request);
 std::optional<int64_t> QueryInt(const Request& request, const std::string& name, int64_t min,
                                 int64_t max);
 
-// {"items": [...], "next_cursor": ...}
+// {"items": [...], "next_cursor": ...}: every paginated list of the API.
+template <typename T>
+Json PageJson(const std::vector<T>& items, const std::optional<std::string>& next_cursor) {
+  Json json = Json::array();
+  for (const T& item : items) json.push_back(item.ToJson());
+  return {{"items", json}, {"next_cursor", Opt(next_cursor)}};
+}
 template <typename T>
 Json ListingJson(const Listing<T>& listing) {
-  Json items = Json::array();
-  for (const T& item : listing.items) items.push_back(item.ToJson());
-  return {{"items", items},
-          {"next_cursor", listing.next_cursor ? Json(*listing.next_cursor) : Json(nullptr)}};
+  return PageJson(listing.items, listing.next_cursor);
 }
+inline Json JobPageJson(const JobPage& page) { return PageJson(page.jobs, page.next_cursor); }
 
 // Jobs, shared by the user's and the administrator's routes: ?type=&status=a,b&website_id=
-// &project_id=&limit=&cursor=; a page of jobs as {"items", "next_cursor"}; a cancel
+// &project_id=&limit=&cursor=; a cancel
 // answered with {"outcome", "job"} (404 when the job is not in the caller's scope).
 JobFilter ReadJobFilter(const Request& request);
-Json JobPageJson(const JobPage& page);
 Response CancelJob(const std::string& job_id, ApiContext& context,
                    const auth::Principal& principal);
 

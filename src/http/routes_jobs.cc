@@ -140,13 +140,6 @@ JobFilter ReadJobFilter(const Request& request) {
   return filter;
 }
 
-Json JobPageJson(const JobPage& page) {
-  Json items = Json::array();
-  for (const Job& job : page.jobs) items.push_back(job.ToJson());
-  return {{"items", items},
-          {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}};
-}
-
 Response CancelJob(const std::string& job_id, ApiContext& context, const Principal& principal) {
   const CancelResult result =
       Value(context.jobs->RequestCancellation(job_id, principal.user.username, principal.scope()));
