@@ -237,9 +237,13 @@ void EventHub::Run() {
     ids.swap(hinted_);
     const bool anyone = !by_job_.empty() || !by_user_.empty();
     lock.unlock();
-    const int64_t now_stamp = store_->ChangeStamp();
-    if (anyone && now_stamp != stamp) ids.merge(RefreshUserStreams());
-    stamp = now_stamp;
+    // With nobody following, an idle server does not even read the stamp. The first
+    // follower then causes one refresh, which sends nothing it already has.
+    if (anyone) {
+      const int64_t now_stamp = store_->ChangeStamp();
+      if (now_stamp != stamp) ids.merge(RefreshUserStreams());
+      stamp = now_stamp;
+    }
     Refresh(ids);
     if (std::chrono::steady_clock::now() >= next_keepalive) {
       next_keepalive = std::chrono::steady_clock::now() + options_.keepalive;
