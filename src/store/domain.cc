@@ -77,6 +77,8 @@ Json Page::ToJson() const {
               {"content_hash", Opt(content_hash)},
               {"size_bytes", Opt(size_bytes)},
               {"missing", missing},
+              {"fetch_error", Opt(fetch_error)},
+              {"last_run_id", Opt(last_run_id)},
               {"first_seen_at", FormatRfc3339(first_seen_at)},
               {"last_seen_at", FormatRfc3339(last_seen_at)}};
 }

@@ -94,6 +94,8 @@ struct Page {
   std::optional<std::string> content_hash;
   std::optional<int64_t> size_bytes;
   bool missing = false;  // Not found by the latest discovery run.
+  std::optional<std::string> fetch_error;  // Why the latest fetch failed, when it did.
+  std::optional<std::string> last_run_id;  // The discovery run that last saw the page.
   TimePoint first_seen_at{};
   TimePoint last_seen_at{};
   Json ToJson() const;

@@ -24,6 +24,7 @@
 
 namespace a11y {
 
+class DiscoveryStore;
 class DomainStore;
 
 // Whose data a read or write may touch. An empty user_id is the administrator's view.
@@ -318,6 +319,10 @@ class JobStore {
   // Users, sessions, tokens, projects, websites and pages in the same database
   // (store/domain_store.h). Lives as long as this store.
   virtual DomainStore& domain() = 0;
+
+  // Discovery runs, the pages they update and the documents they record, in the same
+  // database (store/discovery_store.h). Lives as long as this store.
+  virtual DiscoveryStore& discovery() = 0;
 };
 
 // Opens the store a database URL names: "sqlite:PATH" or "postgresql://...".

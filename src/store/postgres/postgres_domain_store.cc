@@ -56,7 +56,8 @@ const std::string& WebsiteColumns() {
 const std::string& PageColumns() {
   static const std::string columns = SelectList(
       "page_id, website_id, project_id, user_id, url, source, final_url, status_code, "
-      "content_type, title, depth, referrer, content_hash, size_bytes, missing",
+      "content_type, title, depth, referrer, content_hash, size_bytes, missing, fetch_error, "
+      "last_run_id",
       {"first_seen_at", "last_seen_at"});
   return columns;
 }
@@ -147,8 +148,10 @@ Page ReadPage(const PgResult& r, int i) {
   p.content_hash = r.GetOptText(i, 12);
   p.size_bytes = OptInt(r, i, 13);
   p.missing = r.GetBool(i, 14);
-  p.first_seen_at = r.GetTime(i, 15);
-  p.last_seen_at = r.GetTime(i, 16);
+  p.fetch_error = r.GetOptText(i, 15);
+  p.last_run_id = r.GetOptText(i, 16);
+  p.first_seen_at = r.GetTime(i, 17);
+  p.last_seen_at = r.GetTime(i, 18);
   return p;
 }
 
@@ -436,15 +439,16 @@ class PostgresDomainStore final : public DomainStore {
     return Write(
         "INSERT INTO pages (page_id, website_id, project_id, user_id, url, source, final_url, "
         "status_code, content_type, title, depth, referrer, content_hash, size_bytes, missing, "
-        "first_seen_at, last_seen_at) SELECT $1::text, website_id, project_id, user_id, "
-        "$2::text, $3::text, $4::text, $5::integer, $6::text, $7::text, $8::integer, $9::text, "
-        "$10::text, $11::bigint, $12::boolean, $13::timestamptz, $14::timestamptz "
-        "FROM websites WHERE website_id = $15 AND user_id = $16",
+        "fetch_error, last_run_id, first_seen_at, last_seen_at) SELECT $1::text, website_id, "
+        "project_id, user_id, $2::text, $3::text, $4::text, $5::integer, $6::text, $7::text, "
+        "$8::integer, $9::text, $10::text, $11::bigint, $12::boolean, $13::text, $14::text, "
+        "$15::timestamptz, $16::timestamptz FROM websites WHERE website_id = $17 AND user_id = $18",
         {Text(p.page_id), Text(p.url), Text(p.source), OptText(p.final_url),
          p.status_code ? Int(*p.status_code) : Param(), OptText(p.content_type), OptText(p.title),
          Int(p.depth), OptText(p.referrer), OptText(p.content_hash),
-         p.size_bytes ? Int(*p.size_bytes) : Param(), Bool(p.missing), Time(p.first_seen_at),
-         Time(p.last_seen_at), Text(p.website_id), Text(p.user_id)},
+         p.size_bytes ? Int(*p.size_bytes) : Param(), Bool(p.missing), OptText(p.fetch_error),
+         OptText(p.last_run_id), Time(p.first_seen_at), Time(p.last_seen_at), Text(p.website_id),
+         Text(p.user_id)},
         WebsiteNotFound(p.website_id),
         "website '" + p.website_id + "' already has a page '" + p.url + "' (or id '" + p.page_id +
             "')");

@@ -7,8 +7,10 @@
 #include <set>
 #include <utility>
 
+#include "store/discovery_store.h"
 #include "store/domain_store.h"
 #include "store/postgres/postgres_connection.h"
+#include "store/postgres/postgres_discovery_store.h"
 #include "store/postgres/postgres_domain_store.h"
 #include "store/postgres/postgres_job_rows.h"
 #include "store/postgres/postgres_migrations.h"
@@ -52,6 +54,11 @@ class PostgresJobStore : public JobStore {
         env_(env),
         pool_(url, kPoolSize),
         domain_(NewPostgresDomainStore(&pool_, &metrics_.query_latency)),
+        discovery_(NewPostgresDiscoveryStore(
+            &pool_, &metrics_.query_latency,
+            [this](PgConnection* conn, const std::string& job_id, int64_t token, const Json& cp) {
+              return CheckpointOn(conn, job_id, token, cp);
+            })),
         push_(url) {}
 
   std::string BackendName() const override { return "postgresql"; }
@@ -111,6 +118,8 @@ class PostgresJobStore : public JobStore {
 
   DomainStore& domain() override { return *domain_; }
 
+  DiscoveryStore& discovery() override { return *discovery_; }
+
  private:
   LatencyHistogram* latency() { return &metrics_.query_latency; }
 
@@ -125,6 +134,11 @@ class PostgresJobStore : public JobStore {
   Result<PgResult> Exec(PgConnection* conn, const std::string& sql, const Params& params) {
     return conn->Exec(sql, params, latency());
   }
+
+  // The fenced checkpoint statement on `conn` (and its transaction, if any): SaveCheckpoint's,
+  // and the fence that opens each discovery batch.
+  Status CheckpointOn(PgConnection* conn, const std::string& job_id, int64_t token,
+                      const Json& checkpoint);
 
   // The job's status, token and holder, or nullopt when it does not exist (in `user_id`'s
   // scope when given). Used only to explain a write that matched no row.
@@ -141,8 +155,9 @@ class PostgresJobStore : public JobStore {
   Env* const env_;
   pg::PgPool pool_;
   StoreMetrics metrics_;
-  // Uses pool_ and metrics_: declared after them, so destroyed before them.
+  // Use pool_ and metrics_: declared after them, so destroyed before them.
   std::unique_ptr<DomainStore> domain_;
+  std::unique_ptr<DiscoveryStore> discovery_;
   // Declared last: its thread stops before anything else goes.
   pg::PgPushChannel push_;
 };
@@ -483,19 +498,24 @@ Status PostgresJobStore::ExplainMissedWrites(
 
 Status PostgresJobStore::SaveCheckpoint(const std::string& job_id, int64_t token,
                                         const Json& checkpoint) {
-  const std::string sql = std::string(R"sql(
+  return WithConnection([&](PgConnection* conn) -> Status {
+    return CheckpointOn(conn, job_id, token, checkpoint);
+  });
+}
+
+Status PostgresJobStore::CheckpointOn(PgConnection* conn, const std::string& job_id,
+                                      int64_t token, const Json& checkpoint) {
+  static const std::string sql = std::string(R"sql(
 UPDATE jobs SET checkpoint = $3::jsonb, updated_at = $4::timestamptz
 WHERE job_id = $1 AND lock_token = $2::bigint AND status IN )sql") +
-                          kActiveStatuses;
-  return WithConnection([&](PgConnection* conn) -> Status {
-    auto r = Exec(conn, sql, {Text(job_id), Int(token), JsonText(checkpoint), Time(env_->Now())});
-    if (!r.ok()) return r.status();
-    if (r->AffectedRows() == 1) return Status::Ok();
-    auto state = ReadState(conn, job_id);
-    if (!state.ok()) return state.status();
-    if (!*state) return NotFound(job_id);
-    return LeaseLostFor(job_id, token, **state);
-  });
+                                 kActiveStatuses;
+  auto r = Exec(conn, sql, {Text(job_id), Int(token), JsonText(checkpoint), Time(env_->Now())});
+  if (!r.ok()) return r.status();
+  if (r->AffectedRows() == 1) return Status::Ok();
+  auto state = ReadState(conn, job_id);
+  if (!state.ok()) return state.status();
+  if (!*state) return NotFound(job_id);
+  return LeaseLostFor(job_id, token, **state);
 }
 
 Result<CancelResult> PostgresJobStore::RequestCancellation(const std::string& job_id,

@@ -192,6 +192,57 @@ CREATE TABLE workers (
 );
 CREATE INDEX workers_last_heartbeat_at ON workers (last_heartbeat_at);
 )sql"},
+      {6, "create_discovery_tables", R"sql(
+-- Discovery updates pages in place: last_run_id names the run that last saw a page, so a
+-- completed run marks missing the discovery pages whose last_run_id is another run's (or
+-- NULL), and a resumed run reads back what it already fetched. fetch_error says why the
+-- latest fetch failed. Both are NULL for a page no run has seen; nullable columns without
+-- a default are added without rewriting the table.
+ALTER TABLE pages ADD COLUMN fetch_error text,
+                  ADD COLUMN last_run_id text COLLATE "C";
+
+-- One row per discovery run, written by its job: created running, counts replaced at each
+-- flush, finished once. The owner and project repeat the website's, so scoped reads need
+-- no join; runs go with their website. Listed newest first by run_id.
+CREATE TABLE discovery_runs (
+  run_id          text COLLATE "C" PRIMARY KEY,
+  website_id      text COLLATE "C" NOT NULL REFERENCES websites (website_id) ON DELETE CASCADE,
+  project_id      text COLLATE "C" NOT NULL,
+  user_id         text COLLATE "C" NOT NULL,
+  job_id          text COLLATE "C" NOT NULL,
+  session_id      text NOT NULL DEFAULT '',
+  status          text NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled')),
+  error           text,
+  pages_found     bigint NOT NULL DEFAULT 0,
+  pages_processed bigint NOT NULL DEFAULT 0,
+  pages_failed    bigint NOT NULL DEFAULT 0,
+  documents_found bigint NOT NULL DEFAULT 0,
+  pages_missing   bigint NOT NULL DEFAULT 0,
+  started_at      timestamptz NOT NULL,
+  finished_at     timestamptz
+);
+CREATE INDEX discovery_runs_website ON discovery_runs (website_id, run_id);
+
+-- Documents (pdf, docx, ...) the website's pages link to: recorded, never fetched, and
+-- upserted by (website_id, url) like pages. link_text and referrer are the first page's.
+CREATE TABLE documents (
+  document_id   text COLLATE "C" PRIMARY KEY,
+  website_id    text COLLATE "C" NOT NULL REFERENCES websites (website_id) ON DELETE CASCADE,
+  project_id    text COLLATE "C" NOT NULL,
+  user_id       text COLLATE "C" NOT NULL,
+  url           text COLLATE "C" NOT NULL,
+  doc_type      text NOT NULL,
+  link_text     text NOT NULL DEFAULT '',
+  referrer      text NOT NULL DEFAULT '',
+  internal      boolean NOT NULL DEFAULT true,
+  missing       boolean NOT NULL DEFAULT false,
+  last_run_id   text COLLATE "C",
+  first_seen_at timestamptz NOT NULL,
+  last_seen_at  timestamptz NOT NULL,
+  UNIQUE (website_id, url)
+);
+CREATE INDEX documents_website ON documents (website_id, document_id);
+)sql"},
   };
   return migrations;
 }

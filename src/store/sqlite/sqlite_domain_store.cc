@@ -26,8 +26,8 @@ constexpr const char* kWebsiteColumns =
     "website_id, project_id, user_id, name, start_url, settings, created_at, updated_at";
 constexpr const char* kPageColumns =
     "page_id, website_id, project_id, user_id, url, source, final_url, status_code, "
-    "content_type, title, depth, referrer, content_hash, size_bytes, missing, first_seen_at, "
-    "last_seen_at";
+    "content_type, title, depth, referrer, content_hash, size_bytes, missing, fetch_error, "
+    "last_run_id, first_seen_at, last_seen_at";
 
 std::optional<int64_t> OptMicros(const std::optional<TimePoint>& t) {
   return t ? std::optional<int64_t>(ToUnixMicros(*t)) : std::nullopt;
@@ -125,8 +125,10 @@ Page ReadPage(const Statement& s) {
   p.content_hash = s.OptText(12);
   p.size_bytes = s.OptInt(13);
   p.missing = s.Int(14) != 0;
-  p.first_seen_at = Time(s, 15);
-  p.last_seen_at = Time(s, 16);
+  p.fetch_error = s.OptText(15);
+  p.last_run_id = s.OptText(16);
+  p.first_seen_at = Time(s, 17);
+  p.last_seen_at = Time(s, 18);
   return p;
 }
 
@@ -444,13 +446,15 @@ class SqliteDomainStore final : public DomainStore {
     return Write(
         std::string("INSERT INTO pages (") + kPageColumns +
             ") SELECT ?1, website_id, project_id, user_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-            "?10, ?11, ?12, ?13, ?14 FROM websites WHERE website_id = ?15 AND user_id = ?16",
+            "?10, ?11, ?12, ?13, ?14, ?15, ?16 FROM websites WHERE website_id = ?17 "
+            "AND user_id = ?18",
         [&](Statement& s) {
           s.Bind(1, p.page_id).Bind(2, p.url).Bind(3, p.source).Bind(4, p.final_url);
           s.Bind(5, p.status_code).Bind(6, p.content_type).Bind(7, p.title).Bind(8, p.depth);
           s.Bind(9, p.referrer).Bind(10, p.content_hash).Bind(11, p.size_bytes);
-          s.Bind(12, int64_t{p.missing}).Bind(13, ToUnixMicros(p.first_seen_at));
-          s.Bind(14, ToUnixMicros(p.last_seen_at)).Bind(15, p.website_id).Bind(16, p.user_id);
+          s.Bind(12, int64_t{p.missing}).Bind(13, p.fetch_error).Bind(14, p.last_run_id);
+          s.Bind(15, ToUnixMicros(p.first_seen_at)).Bind(16, ToUnixMicros(p.last_seen_at));
+          s.Bind(17, p.website_id).Bind(18, p.user_id);
         },
         WebsiteNotFound(p.website_id),
         "website '" + p.website_id + "' already has a page '" + p.url + "' (or id '" + p.page_id +

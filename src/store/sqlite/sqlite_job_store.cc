@@ -4,8 +4,10 @@
 #include <chrono>
 #include <thread>
 
+#include "store/discovery_store.h"
 #include "store/domain_store.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_discovery_store.h"
 #include "store/sqlite/sqlite_domain_store.h"
 #include "store/sqlite/sqlite_migrations.h"
 
@@ -109,7 +111,12 @@ class SqliteJobStore : public JobStore {
         pool_(path, {options.busy_timeout, &metrics_.lock_contention}, /*max_size=*/8),
         path_(std::move(path)),
         options_(options),
-        domain_(NewSqliteDomainStore(&pool_, &write_mu_, &metrics_.query_latency)) {}
+        domain_(NewSqliteDomainStore(&pool_, &write_mu_, &metrics_.query_latency)),
+        discovery_(NewSqliteDiscoveryStore(
+            &pool_, &write_mu_, &metrics_.query_latency,
+            [this](Connection* c, const std::string& job_id, int64_t token, const Json& cp) {
+              return CheckpointIn(c, job_id, token, cp);
+            })) {}
 
   std::string BackendName() const override { return "sqlite"; }
 
@@ -342,14 +349,7 @@ class SqliteJobStore : public JobStore {
     ScopedLatency timer(&metrics_.query_latency);
     auto lease = pool_.Acquire();
     if (!lease.ok()) return lease.status();
-    Connection* c = lease->get();
-    auto st = c->Prepare(std::string("UPDATE jobs SET checkpoint = ?, updated_at = ? WHERE job_id = ? "
-                                     "AND lock_token = ? AND status IN ") + kActive);
-    if (!st.ok()) return st.status();
-    A11Y_RETURN_IF_ERROR(
-        st->Bind(1, checkpoint.dump()).Bind(2, NowUs()).Bind(3, job_id).Bind(4, token).Run());
-    if (c->Changes() == 1) return Status::Ok();
-    return ExplainMiss(c, job_id, token, "checkpoint");
+    return CheckpointIn(lease->get(), job_id, token, checkpoint);
   }
 
   Result<CancelResult> RequestCancellation(const std::string& job_id,
@@ -825,6 +825,8 @@ class SqliteJobStore : public JobStore {
 
   DomainStore& domain() override { return *domain_; }
 
+  DiscoveryStore& discovery() override { return *discovery_; }
+
  private:
   // Writers in this process queue here instead of polling SQLite's lock with sleeps: a
   // mutex hands the lock over at once. Other processes still meet the busy handler.
@@ -856,6 +858,20 @@ class SqliteJobStore : public JobStore {
     A11Y_RETURN_IF_ERROR(st->Run());
     if (c->Changes() == 1) return Status::Ok();
     return ExplainMiss(c, job_id, fence, "progress");
+  }
+
+  // The fenced checkpoint statement, on the caller's connection (and transaction, if any):
+  // SaveCheckpoint's, and the fence that opens each discovery batch.
+  Status CheckpointIn(Connection* c, const std::string& job_id, int64_t token,
+                      const Json& checkpoint) {
+    auto st = c->Prepare(std::string("UPDATE jobs SET checkpoint = ?, updated_at = ? "
+                                     "WHERE job_id = ? AND lock_token = ? AND status IN ") +
+                         kActive);
+    if (!st.ok()) return st.status();
+    A11Y_RETURN_IF_ERROR(
+        st->Bind(1, checkpoint.dump()).Bind(2, NowUs()).Bind(3, job_id).Bind(4, token).Run());
+    if (c->Changes() == 1) return Status::Ok();
+    return ExplainMiss(c, job_id, token, "checkpoint");
   }
 
   Result<int> ReadVersion(Connection* c) {
@@ -911,8 +927,9 @@ class SqliteJobStore : public JobStore {
   std::mutex write_mu_;
   std::mutex watcher_mu_;
   std::unique_ptr<Connection> watcher_;
-  // Uses pool_, write_mu_ and metrics_: declared after them, so destroyed before them.
+  // Use pool_, write_mu_ and metrics_: declared after them, so destroyed before them.
   std::unique_ptr<DomainStore> domain_;
+  std::unique_ptr<DiscoveryStore> discovery_;
 };
 
 }  // namespace

@@ -165,6 +165,56 @@ CREATE TABLE workers (
 );
 CREATE INDEX workers_last_heartbeat ON workers (last_heartbeat_at);
 )SQL"},
+      {4, "discovery runs, documents, and pages' fetch error and last run", R"SQL(
+-- Discovery updates pages in place: last_run_id names the run that last saw a page, so a
+-- completed run marks missing the discovery pages whose last_run_id is another run's (or
+-- NULL), and a resumed run reads back what it already fetched. fetch_error says why the
+-- latest fetch failed. Both are NULL for a page no run has seen.
+ALTER TABLE pages ADD COLUMN fetch_error TEXT;
+ALTER TABLE pages ADD COLUMN last_run_id TEXT;
+
+-- One row per discovery run, written by its job: created running, counts replaced at each
+-- flush, finished once. The owner and project repeat the website's, so scoped reads need
+-- no join; runs go with their website. Listed newest first by run_id.
+CREATE TABLE discovery_runs (
+  run_id          TEXT    NOT NULL PRIMARY KEY,
+  website_id      TEXT    NOT NULL REFERENCES websites (website_id) ON DELETE CASCADE,
+  project_id      TEXT    NOT NULL,
+  user_id         TEXT    NOT NULL,
+  job_id          TEXT    NOT NULL,
+  session_id      TEXT    NOT NULL DEFAULT '',
+  status          TEXT    NOT NULL CHECK (status IN ('running','completed','failed','cancelled')),
+  error           TEXT,
+  pages_found     INTEGER NOT NULL DEFAULT 0,
+  pages_processed INTEGER NOT NULL DEFAULT 0,
+  pages_failed    INTEGER NOT NULL DEFAULT 0,
+  documents_found INTEGER NOT NULL DEFAULT 0,
+  pages_missing   INTEGER NOT NULL DEFAULT 0,
+  started_at      INTEGER NOT NULL,
+  finished_at     INTEGER
+);
+CREATE INDEX discovery_runs_website ON discovery_runs (website_id, run_id);
+
+-- Documents (pdf, docx, ...) the website's pages link to: recorded, never fetched, and
+-- upserted by (website_id, url) like pages. link_text and referrer are the first page's.
+CREATE TABLE documents (
+  document_id   TEXT    NOT NULL PRIMARY KEY,
+  website_id    TEXT    NOT NULL REFERENCES websites (website_id) ON DELETE CASCADE,
+  project_id    TEXT    NOT NULL,
+  user_id       TEXT    NOT NULL,
+  url           TEXT    NOT NULL,
+  doc_type      TEXT    NOT NULL,
+  link_text     TEXT    NOT NULL DEFAULT '',
+  referrer      TEXT    NOT NULL DEFAULT '',
+  internal      INTEGER NOT NULL DEFAULT 1,
+  missing       INTEGER NOT NULL DEFAULT 0,
+  last_run_id   TEXT,
+  first_seen_at INTEGER NOT NULL,
+  last_seen_at  INTEGER NOT NULL,
+  UNIQUE (website_id, url)
+);
+CREATE INDEX documents_website ON documents (website_id, document_id);
+)SQL"},
   };
   return migrations;
 }
