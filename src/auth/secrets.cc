@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "core/hash.h"
+
 namespace a11y::auth {
 
 Status InitCrypto() {
@@ -23,13 +25,7 @@ std::string RandomSecret(int bytes) {
   return text;
 }
 
-std::string SecretDigest(std::string_view secret) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
+std::string SecretDigest(std::string_view secret) { return Sha256Hex(secret); }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;  // Lengths are not secret (fixed per kind).

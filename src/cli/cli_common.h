@@ -6,8 +6,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
+#include "jobs/handler.h"
 #include "jobs/job_manager.h"
 #include "store/job_store.h"
 
@@ -48,6 +50,17 @@ void PrintJson(const Json& value);
 // WaitForStopSignal() (on this thread) is the only one to receive them.
 void BlockStopSignals();
 void WaitForStopSignal();
+
+// How `serve` and `worker` crawl: which networks the crawler may reach (none that is not
+// public, by default) and its timeouts.
+struct CrawlerArgs {
+  std::vector<std::string> allow_networks;  // CIDRs, e.g. 127.0.0.0/8.
+  std::string request_timeout = "30s";
+};
+void AddCrawlerOptions(CLI::App* command, CrawlerArgs* args);
+// Registers the handler of every job type, the crawler configured from `args`.
+// kInvalidArgument for a bad network or duration.
+Status RegisterHandlers(const CrawlerArgs& args, HandlerRegistry* handlers);
 
 void AddJobsCommands(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddWorkerCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);

@@ -9,7 +9,6 @@
 #include "http/api.h"
 #include "http/events.h"
 #include "http/server.h"
-#include "jobs/diagnostic_handlers.h"
 #include "jobs/worker.h"
 #include "websites/website_manager.h"
 
@@ -20,6 +19,7 @@ struct ServeArgs {
   http::ServerOptions server;
   int workers = 4;
   bool secure_cookies = false;
+  CrawlerArgs crawler;
 };
 
 // The first start of an empty database creates "admin", with the password from
@@ -56,6 +56,7 @@ void AddServeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code
       ->check(CLI::Range(1, 64));
   cmd->add_flag("--secure-cookies", args->secure_cookies,
                 "Mark the session cookie Secure (when served behind HTTPS)");
+  AddCrawlerOptions(cmd, &args->crawler);
   cmd->callback([&options, exit_code, args] {
     BlockStopSignals();
     auto session = OpenSession(options, exit_code);
@@ -82,7 +83,10 @@ void AddServeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code
     context.server_metrics = [&server] { return server.PrometheusText(); };
 
     HandlerRegistry handlers;
-    RegisterDiagnosticHandlers(&handlers);
+    if (Status registered = RegisterHandlers(args->crawler, &handlers); !registered.ok()) {
+      *exit_code = Fail(options, registered);
+      return;
+    }
     std::unique_ptr<Worker> worker;
     if (args->workers > 0) {
       WorkerOptions worker_options;

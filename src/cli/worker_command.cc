@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "cli/cli_common.h"
-#include "jobs/diagnostic_handlers.h"
 #include "jobs/worker.h"
 
 namespace a11y::cli {
@@ -18,6 +17,7 @@ struct WorkerArgs {
   std::string worker_id;
   bool no_maintenance = false;
   std::string retry_base = "1s";
+  CrawlerArgs crawler;
 };
 
 }  // namespace
@@ -38,6 +38,7 @@ void AddWorkerCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
   cmd->add_option("--id", args->worker_id, "Worker id (default: host:pid:random)");
   cmd->add_flag("--no-maintenance", args->no_maintenance,
                 "Do not run the lease reaper and retention in this worker");
+  AddCrawlerOptions(cmd, &args->crawler);
   cmd->callback([&options, exit_code, args] {
     WorkerOptions worker_options;
     worker_options.worker_id = args->worker_id;
@@ -59,7 +60,10 @@ void AddWorkerCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
     auto session = OpenSession(options, exit_code);
     if (!session) return;
     HandlerRegistry handlers;
-    RegisterDiagnosticHandlers(&handlers);
+    if (Status registered = RegisterHandlers(args->crawler, &handlers); !registered.ok()) {
+      *exit_code = Fail(options, registered);
+      return;
+    }
     Worker worker(session->manager.get(), &handlers, worker_options);
     Status started = worker.Start();
     if (!started.ok()) {

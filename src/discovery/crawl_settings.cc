@@ -1,10 +1,9 @@
-#include "websites/crawl_settings.h"
-
-#include <curl/curl.h>
+#include "discovery/crawl_settings.h"
 
 #include <cctype>
-#include <memory>
 #include <regex>
+
+#include "discovery/url.h"
 
 namespace a11y {
 
@@ -15,7 +14,9 @@ nlohmann::json CrawlSettings::ToJson() const {
           {"include_subdomains", include_subdomains},
           {"excluded_paths", excluded_paths},
           {"include_patterns", include_patterns},
-          {"requests_per_second", requests_per_second}};
+          {"requests_per_second", requests_per_second},
+          {"concurrency", concurrency},
+          {"strip_tracking_params", strip_tracking_params}};
 }
 
 CrawlSettings CrawlSettings::Read(JsonReader& reader, const CrawlSettings& base) {
@@ -41,9 +42,11 @@ CrawlSettings CrawlSettings::Read(JsonReader& reader, const CrawlSettings& base)
     }
     s.include_patterns = *v;
   }
-  if (auto v = reader.Number("requests_per_second", R::kOptional, 0.1, 100)) {
+  if (auto v = reader.Number("requests_per_second", R::kOptional, 0.1, 10000)) {
     s.requests_per_second = *v;
   }
+  if (auto v = reader.Int("concurrency", R::kOptional, 1, 32)) s.concurrency = static_cast<int>(*v);
+  if (auto v = reader.Bool("strip_tracking_params", R::kOptional)) s.strip_tracking_params = *v;
   return s;
 }
 
@@ -53,35 +56,29 @@ CrawlSettings StoredCrawlSettings(const nlohmann::json& json) {
   return reader.Finish().ok() ? settings : CrawlSettings{};
 }
 
+bool HostInSite(const std::string& host, const std::string& site_host, bool subdomains) {
+  if (host == site_host) return true;
+  return subdomains && host.size() > site_host.size() &&
+         host.compare(host.size() - site_host.size(), site_host.size(), site_host) == 0 &&
+         host[host.size() - site_host.size() - 1] == '.';
+}
+
 Result<std::string> NormalizeStartUrl(const std::string& url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
-  if (!handle) return Status::Internal("out of memory parsing a URL");
   if (url.size() > 2000) return Status::InvalidArgument("must be at most 2000 characters");
-  if (curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+  const UriParts parts = SplitUriReference(url);
+  if (parts.scheme.empty() || !parts.authority) {
     return Status::InvalidArgument("is not an absolute URL");
   }
-  auto part = [&](CURLUPart which, unsigned flags = 0) -> std::optional<std::string> {
-    char* text = nullptr;
-    if (curl_url_get(handle.get(), which, &text, flags) != CURLUE_OK) return std::nullopt;
-    std::string value(text);
-    curl_free(text);
-    return value;
-  };
-  const auto scheme = part(CURLUPART_SCHEME);
-  if (!scheme || (*scheme != "http" && *scheme != "https")) {
-    return Status::InvalidArgument("must use http or https");
-  }
-  if (part(CURLUPART_USER) || part(CURLUPART_PASSWORD)) {
+  std::string scheme = parts.scheme;
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "http" && scheme != "https") return Status::InvalidArgument("must use http or https");
+  if (parts.authority->find('@') != std::string::npos) {
     return Status::InvalidArgument("must not contain a user name or password");
   }
-  auto host = part(CURLUPART_HOST);
-  if (!host || host->empty()) return Status::InvalidArgument("must name a host");
-  for (char& c : *host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  curl_url_set(handle.get(), CURLUPART_HOST, host->c_str(), 0);
-  curl_url_set(handle.get(), CURLUPART_FRAGMENT, nullptr, 0);
-  auto normalized = part(CURLUPART_URL, CURLU_NO_DEFAULT_PORT);
-  if (!normalized) return Status::InvalidArgument("is not an absolute URL");
-  return *normalized;
+  // The address as the user wrote it: tracking parameters are theirs to keep here.
+  auto normalized = NormalizeHttpUrl(url, {.strip_tracking_params = false});
+  if (!normalized) return Status::InvalidArgument("must name a valid host (and port)");
+  return normalized->ToString();
 }
 
 }  // namespace a11y

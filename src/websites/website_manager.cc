@@ -27,13 +27,6 @@ Status FieldProblem(const char* field, const Status& status) {
 
 }  // namespace
 
-bool HostInSite(const std::string& host, const std::string& site_host, bool subdomains) {
-  if (host == site_host) return true;
-  return subdomains && host.size() > site_host.size() &&
-         host.compare(host.size() - site_host.size(), site_host.size(), site_host) == 0 &&
-         host[host.size() - site_host.size() - 1] == '.';
-}
-
 Result<Project> WebsiteManager::CreateProject(const std::string& owner,
                                               const ProjectChange& fields) {
   const TimePoint now = env_->Now();

@@ -9,7 +9,7 @@
 #include "core/env.h"
 #include "core/status.h"
 #include "store/domain_store.h"
-#include "websites/crawl_settings.h"
+#include "discovery/crawl_settings.h"
 
 namespace a11y {
 
@@ -50,7 +50,5 @@ class WebsiteManager {
   Env* env_;
 };
 
-// True when `host` is `site_host` or, with `subdomains`, ends in "." + site_host.
-bool HostInSite(const std::string& host, const std::string& site_host, bool subdomains);
 
 }  // namespace a11y
