@@ -1,0 +1,156 @@
+// What the discovery suite shares: a sink that keeps what a crawl hands it, crawl
+// settings and fetch options fit for loopback servers, and URL-set helpers.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/ids.h"
+#include "discovery/crawler.h"
+#include "jobs/job_manager.h"
+#include "store/domain_store.h"
+#include "tests/support/site_generator.h"
+
+namespace a11y::testing {
+
+class CollectingSink : public CrawlSink {
+ public:
+  void AddPage(DiscoveredPage page) override {
+    ++page_count;
+    pages[page.url] = std::move(page);
+  }
+  void AddDocument(DocumentRef document) override { documents.push_back(std::move(document)); }
+  Status Flush(const CrawlCheckpoint& checkpoint) override {
+    ++flushes;
+    last = checkpoint;
+    return Status::Ok();
+  }
+  void Progress(const CrawlCheckpoint& state, size_t queue_size) override {
+    last_progress = state;
+    last_queue_size = queue_size;
+  }
+
+  std::set<std::string> Urls() const {
+    std::set<std::string> urls;
+    for (const auto& [url, page] : pages) urls.insert(url);
+    return urls;
+  }
+
+  std::map<std::string, DiscoveredPage> pages;
+  int page_count = 0;  // AddPage calls: more than pages.size() if a page came twice.
+  std::vector<DocumentRef> documents;
+  int flushes = 0;
+  CrawlCheckpoint last;
+  CrawlCheckpoint last_progress;
+  size_t last_queue_size = 0;
+};
+
+inline SiteSpec SiteOf(int pages) {
+  SiteSpec spec;
+  spec.pages = pages;
+  return spec;
+}
+
+// Fast and unthrottled, on loopback only.
+inline CrawlSettings LoopbackSettings() {
+  CrawlSettings settings;
+  settings.max_pages = 10000;
+  settings.max_depth = 100;
+  settings.requests_per_second = 10000;
+  settings.concurrency = 8;
+  return settings;
+}
+
+inline FetchOptions LoopbackFetch() {
+  FetchOptions fetch;
+  fetch.network = NetworkPolicy({*IpNetwork::Parse("127.0.0.0/8")});
+  fetch.request_timeout = std::chrono::seconds(5);
+  fetch.low_speed_seconds = 1;
+  fetch.low_speed_bytes_per_second = 100;
+  fetch.max_body_bytes = 1 << 20;
+  return fetch;
+}
+
+inline CrawlConfig ConfigFor(const std::string& start, CrawlSettings settings = LoopbackSettings(),
+                             FetchOptions fetch = LoopbackFetch()) {
+  CrawlConfig config;
+  config.start = *NormalizeHttpUrl(start);
+  config.settings = std::move(settings);
+  config.fetch = std::move(fetch);
+  config.batch_pages = 20;
+  return config;
+}
+
+// The page URLs a crawler must find on a generated site: every page up to max_depth.
+inline std::set<std::string> ExpectedUrls(const GeneratedSite& site, const std::string& base,
+                                          int max_depth = 1000, bool with_orphans = false) {
+  std::set<std::string> urls;
+  for (const GeneratedPage& page : site.pages) {
+    if (page.depth < 0 ? with_orphans : page.depth <= max_depth) urls.insert(base + page.path);
+  }
+  return urls;
+}
+
+// A user named `username`, a project and a website on `start_url`, straight in the store.
+inline Website NewWebsite(DomainStore& domain, const std::string& start_url,
+                          const std::string& username = "owner") {
+  const TimePoint now = Env::Default()->Now();
+  User user{NewSortableId(now), username, "x", Role::kUser, false, now, now};
+  EXPECT_TRUE(domain.CreateUser(user).ok());
+  Project project{NewSortableId(now), user.user_id, "p", "", now, now};
+  EXPECT_TRUE(domain.CreateProject(project).ok());
+  Website website;
+  website.website_id = NewSortableId(now);
+  website.project_id = project.project_id;
+  website.user_id = user.user_id;
+  website.name = "site";
+  website.start_url = start_url;
+  website.settings = LoopbackSettings().ToJson();
+  website.created_at = website.updated_at = now;
+  EXPECT_TRUE(domain.CreateWebsite(website).ok());
+  return website;
+}
+
+// A discovery job of `website` as the API would create it.
+inline CreateJobRequest DiscoveryRequest(const Website& website, const CrawlSettings& settings) {
+  CreateJobRequest request;
+  request.job_type = "discovery";
+  request.website_id = website.website_id;
+  request.project_id = website.project_id;
+  request.user_id = website.user_id;
+  request.session_id = "session-1";
+  request.metadata = {{"start_url", website.start_url}, {"settings", settings.ToJson()}};
+  return request;
+}
+
+// Every stored page of the website, by URL.
+inline std::map<std::string, Page> StoredPages(DomainStore& domain, const std::string& website_id) {
+  std::map<std::string, Page> pages;
+  PageFilter filter;
+  filter.website_id = website_id;
+  filter.page.limit = kMaxPageLimit;
+  while (true) {
+    auto listing = domain.ListPages(filter, Scope::Admin());
+    EXPECT_TRUE(listing.ok()) << listing.status().ToString();
+    if (!listing.ok()) break;
+    for (Page& page : listing->items) pages[page.url] = page;
+    if (!listing->next_cursor) break;
+    filter.page.cursor = listing->next_cursor;
+  }
+  return pages;
+}
+
+// The URLs of the website's pages the latest discovery found.
+inline std::set<std::string> PresentUrls(DomainStore& domain, const std::string& website_id) {
+  std::set<std::string> urls;
+  for (const auto& [url, page] : StoredPages(domain, website_id)) {
+    if (!page.missing) urls.insert(url);
+  }
+  return urls;
+}
+
+}  // namespace a11y::testing
