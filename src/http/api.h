@@ -8,6 +8,7 @@
 #include "auth/authenticator.h"
 #include "http/http.h"
 #include "jobs/job_manager.h"
+#include "store/discovery_store.h"
 #include "store/domain_store.h"
 #include "websites/website_manager.h"
 
@@ -26,6 +27,7 @@ struct ApiContext {
   std::function<std::string()> server_metrics;
 
   DomainStore& domain() { return websites->store(); }
+  DiscoveryStore& discovery() { return jobs->store().discovery(); }
 };
 
 // Registers every route of the API on `router`. REQUIRES: context outlives the router.

@@ -119,6 +119,21 @@ void RegisterProjectRoutes(Router& router, ApiContext& context) {
   AddAuthed(router, c, "GET", "/api/v1/pages/{id}", [&c](Request& r, const Principal& p) {
     return Response::Json(200, Value(c.domain().GetPage(r.Param("id"), p.scope())).ToJson());
   });
+
+  // What discovery left: its runs, newest first, and the documents the pages link to.
+  AddAuthed(router, c, "GET", "/api/v1/websites/{id}/discovery-runs",
+            [&c](Request& r, const Principal& p) {
+              return Response::Json(200, ListingJson(Value(c.discovery().ListRuns(
+                                             r.Param("id"), ReadPageQuery(r), p.scope()))));
+            });
+  AddAuthed(router, c, "GET", "/api/v1/discovery-runs/{id}", [&c](Request& r, const Principal& p) {
+    return Response::Json(200, Value(c.discovery().GetRun(r.Param("id"), p.scope())).ToJson());
+  });
+  AddAuthed(router, c, "GET", "/api/v1/websites/{id}/documents",
+            [&c](Request& r, const Principal& p) {
+              return Response::Json(200, ListingJson(Value(c.discovery().ListDocuments(
+                                             r.Param("id"), ReadPageQuery(r), p.scope()))));
+            });
 }
 
 }  // namespace a11y::http
