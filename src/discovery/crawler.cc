@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/hash.h"
+#include "discovery/charset.h"
 #include "discovery/html_page.h"
 #include "discovery/robots.h"
 #include "discovery/sitemap.h"

@@ -30,18 +30,12 @@ struct HtmlPage {
   bool meta_nofollow = false;  // ...nofollow... (or "none").
 };
 
-// REQUIRES: utf8_html is UTF-8 (see DecodeToUtf8).
+// REQUIRES: utf8_html is UTF-8 (see DecodeToUtf8 in discovery/charset.h).
 // Elements nested past 512 deep are flattened into their ancestor at that depth (Chromium
 // caps the tree the same way), and at most 16 formatting elements (<b>, <font>...) are kept
 // open at once: hostile markup would otherwise cost gumbo quadratic time. Text and links
 // survive both.
 HtmlPage ParseHtmlPage(std::string_view utf8_html);
-
-// Converts a response body to UTF-8. The charset comes from the Content-Type header's
-// charset parameter, else a byte-order mark, else a <meta charset> / http-equiv prescan
-// of the first 1024 bytes, else UTF-8 when the bytes are valid UTF-8, else windows-1252.
-// Unknown charsets are read as UTF-8. Invalid sequences become U+FFFD.
-std::string DecodeToUtf8(std::string_view body, std::string_view content_type_header);
 
 // True for text/html and application/xhtml+xml (parameters and case ignored).
 bool IsHtmlContentType(std::string_view content_type_header);

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "discovery/ascii.h"
+
 namespace a11y {
 namespace {
 
@@ -18,19 +20,7 @@ namespace {
 // read; the rest of a bigger file is ignored.
 constexpr size_t kMaxRobotsBytes = 500 * 1024;
 
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-int HexValue(char c) {
-  if (IsDigit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool IsUnreserved(char c) {
-  return IsAlpha(c) || IsDigit(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
 // The characters a path and query may hold literally (RFC 3986: pchar, "/" and "?"), apart
 // from '%', '*' and '$', which the normaliser below treats specially.
 bool IsLiteralUriChar(char c) {
@@ -59,14 +49,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
   while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
   return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
 }
 
 void AppendEscaped(unsigned char byte, std::string* out) {
@@ -157,7 +139,7 @@ bool PatternMatches(std::string_view pattern, std::string_view path) {
 std::string_view ProductToken(std::string_view value) {
   size_t end = 0;
   while (end < value.size() &&
-         (IsAlpha(value[end]) || IsDigit(value[end]) || value[end] == '_' || value[end] == '-')) {
+         (IsAsciiAlpha(value[end]) || IsAsciiDigit(value[end]) || value[end] == '_' || value[end] == '-')) {
     ++end;
   }
   return value.substr(0, end);

@@ -7,26 +7,14 @@
 #include <string_view>
 #include <utility>
 
+#include "discovery/ascii.h"
+
 namespace a11y {
 namespace {
 
 // ---------------------------------------------------------------------------------------
-// Character classes (RFC 3986 section 2 and appendix A).
+// Character classes (RFC 3986 section 2 and appendix A); the ASCII ones are in ascii.h.
 
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-int HexValue(char c) {
-  if (IsDigit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"
-bool IsUnreserved(char c) {
-  return IsAlpha(c) || IsDigit(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
 // sub-delims = "!" / "$" / "&" / "'" / "(" / ")" / "*" / "+" / "," / ";" / "="
 bool IsSubDelim(char c) {
   switch (c) {
@@ -63,7 +51,7 @@ void AppendEscaped(unsigned char byte, std::string* out) {
 
 std::string ToLower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = LowerAscii(c);
+  for (char& c : out) c = ToLowerAscii(c);
   return out;
 }
 
@@ -75,11 +63,11 @@ std::string ToLower(std::string_view s) {
 // anything before the first ':' that precedes '/', '?' and '#'; a string like "my page:2"
 // cannot be a URI either way, and browsers read it as a relative path, so we do too.
 std::optional<size_t> SchemeColon(std::string_view reference) {
-  if (reference.empty() || !IsAlpha(reference[0])) return std::nullopt;
+  if (reference.empty() || !IsAsciiAlpha(reference[0])) return std::nullopt;
   for (size_t i = 1; i < reference.size(); ++i) {
     const char c = reference[i];
     if (c == ':') return i;
-    if (!IsAlpha(c) && !IsDigit(c) && c != '+' && c != '-' && c != '.') return std::nullopt;
+    if (!IsAsciiAlpha(c) && !IsAsciiDigit(c) && c != '+' && c != '-' && c != '.') return std::nullopt;
   }
   return std::nullopt;
 }
@@ -172,7 +160,7 @@ std::optional<int> ParsePort(std::string_view digits) {
   if (digits.empty()) return 0;
   int port = 0;
   for (char c : digits) {
-    if (!IsDigit(c)) return std::nullopt;
+    if (!IsAsciiDigit(c)) return std::nullopt;
     port = port * 10 + (c - '0');
     if (port > 65535) return std::nullopt;  // Also stops overflow on long digit runs.
   }
@@ -196,7 +184,7 @@ bool IsIpv4Address(std::string_view text) {
   while (true) {
     const size_t start = i;
     int value = 0;
-    while (i < text.size() && IsDigit(text[i]) && i - start < 3) {
+    while (i < text.size() && IsAsciiDigit(text[i]) && i - start < 3) {
       value = value * 10 + (text[i++] - '0');
     }
     const size_t length = i - start;
@@ -261,13 +249,13 @@ std::optional<std::string> NormalizeRegName(std::string_view host) {
           static_cast<unsigned char>(HexValue(host[i + 1]) * 16 + HexValue(host[i + 2]));
       if (byte >= 0x80) return std::nullopt;  // An escaped non-ASCII name: IDNA again.
       if (IsUnreserved(static_cast<char>(byte))) {
-        out.push_back(LowerAscii(static_cast<char>(byte)));
+        out.push_back(ToLowerAscii(static_cast<char>(byte)));
       } else {
         AppendEscaped(byte, &out);
       }
       i += 2;
     } else if (IsUnreserved(c) || IsSubDelim(c)) {
-      out.push_back(LowerAscii(c));
+      out.push_back(ToLowerAscii(c));
     } else {
       return std::nullopt;
     }
