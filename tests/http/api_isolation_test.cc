@@ -56,6 +56,8 @@ class ApiIsolationTest : public ApiTest {
         {"GET", "/api/v1/websites/" + website_ + "/pages", nullptr},
         {"POST", "/api/v1/websites/" + website_ + "/pages", {{"url", "https://example.com/x"}}},
         {"GET", "/api/v1/pages/" + page_, nullptr},
+        {"GET", "/api/v1/websites/" + website_ + "/discovery-runs", nullptr},
+        {"GET", "/api/v1/websites/" + website_ + "/documents", nullptr},
         {"POST", "/api/v1/websites/" + website_ + "/discovery", json::object()},
         {"POST", "/api/v1/websites/" + website_ + "/test", json::object()},
         {"POST", "/api/v1/pages/" + page_ + "/test", json::object()},

@@ -131,6 +131,9 @@ TEST_P(DiscoveryResumeTest, AKilledWorkersCrawlResumesWithoutStartingOver) {
     EXPECT_FALSE(stored_paths.count(uri)) << uri << " was stored, yet fetched again";
   }
   const size_t unstored = fetched_before_kill.size() - stored_paths.size();
+  RecordProperty("stored_at_kill", static_cast<int>(stored_paths.size()));
+  RecordProperty("fetched_not_stored_at_kill", static_cast<int>(unstored));
+  RecordProperty("fetched_again", refetched);
   EXPECT_LE(refetched, static_cast<int>(unstored) + settings.concurrency)
       << "fetched again more pages than the dead worker had in flight";
 }
