@@ -25,8 +25,10 @@ test: build
 	@scripts/run-tests
 
 bench: build
+	@scripts/install-deps --bench
 	@scripts/run-benchmarks
 	@scripts/bench-api
+	@scripts/bench-crawl
 
 format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
