@@ -38,4 +38,28 @@ Json Document::ToJson() const {
               {"last_seen_at", FormatRfc3339(last_seen_at)}};
 }
 
+Status AsLeaseLost(const Status& fenced) {
+  switch (fenced.code()) {
+    case Status::Code::kFailedPrecondition:
+    case Status::Code::kNotFound:
+      return Status::LeaseLost(fenced.message());
+    default:
+      return fenced;
+  }
+}
+
+Status CheckFinalStatus(const std::string& status) {
+  if (status == "completed" || status == "failed" || status == "cancelled") return Status::Ok();
+  return Status::InvalidArgument("a discovery run ends completed, failed or cancelled, not '" +
+                                 status + "'");
+}
+
+std::string RunNotFound(const std::string& run_id) {
+  return "discovery run '" + run_id + "' not found";
+}
+
+std::string WebsiteNotFound(const std::string& website_id) {
+  return "website '" + website_id + "' not found";
+}
+
 }  // namespace a11y

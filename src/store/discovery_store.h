@@ -95,6 +95,15 @@ struct DiscoveryBatch {
   Json checkpoint;         // The job's resume state (replaces jobs.checkpoint).
 };
 
+// For backends, so both give the same answers.
+// A fence miss (the token moved on, the job finished or was deleted) as the contract
+// answers it: kLeaseLost with the job store's reason. Database errors pass through.
+Status AsLeaseLost(const Status& fenced);
+// kInvalidArgument unless `status` is one a run can end in.
+Status CheckFinalStatus(const std::string& status);
+std::string RunNotFound(const std::string& run_id);
+std::string WebsiteNotFound(const std::string& website_id);
+
 class DiscoveryStore {
  public:
   virtual ~DiscoveryStore() = default;

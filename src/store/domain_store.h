@@ -38,6 +38,19 @@ struct Listing {
   std::optional<std::string> next_cursor;  // Absent on the last page.
 };
 
+// For backends: a listing from rows read with LIMIT limit + 1 (the extra row only says
+// another page exists), its cursor the last row's `id`.
+template <typename T>
+Listing<T> ToListing(std::vector<T> rows, int limit, std::string T::*id) {
+  Listing<T> listing;
+  if (static_cast<int>(rows.size()) > limit) {
+    rows.resize(limit);
+    listing.next_cursor = rows.back().*id;
+  }
+  listing.items = std::move(rows);
+  return listing;
+}
+
 struct PageFilter {
   std::string website_id;
   std::optional<int> status_code;

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "core/ids.h"
 #include "store/discovery_store.h"
 #include "store/domain.h"
 #include "store/domain_store.h"
 #include "store/job_store.h"
+#include "tests/store/domain_fixture.h"
 #include "tests/store/job_store_fixture.h"
 
 namespace a11y::testing {
@@ -22,22 +22,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using Code = Status::Code;
-
-#define EXPECT_OK(expr)                                                                 \
-  do {                                                                                  \
-    const ::a11y::Status expect_ok_status = (expr);                                     \
-    EXPECT_TRUE(expect_ok_status.ok()) << #expr << ": " << expect_ok_status.ToString(); \
-  } while (0)
-
-// The value of a result that must be there; a default value (and a failure) otherwise.
-template <typename T>
-T Must(Result<T> result) {
-  if (!result.ok()) {
-    ADD_FAILURE() << result.status().ToString();
-    return T{};
-  }
-  return std::move(result).value();
-}
 
 std::vector<std::string> Sorted(std::vector<std::string> items) {
   std::sort(items.begin(), items.end());
@@ -50,55 +34,15 @@ struct RunningDiscovery {
   Job job;
 };
 
-class DiscoveryStoreTest : public JobStoreTest {
+class DiscoveryStoreTest : public DomainStoreFixture {
  protected:
-  DomainStore& domain() { return store_->domain(); }
+  using DomainStoreFixture::AddWebsite;
+
   DiscoveryStore& discovery() { return store_->discovery(); }
 
-  // Ids sort by creation; the clock moves a little per object so times differ too.
-  std::string NewId() {
-    env_.Advance(1ms);
-    return NewSortableId(Now());
-  }
-
-  User AddUser(const std::string& username) {
-    User user;
-    user.user_id = NewId();
-    user.username = username;
-    user.password_hash = "hash-" + username;
-    user.created_at = user.updated_at = Now();
-    EXPECT_OK(domain().CreateUser(user));
-    return user;
-  }
-
+  // A website of `owner` in a project of its own.
   Website AddWebsite(const User& owner, const std::string& name) {
-    Project project;
-    project.project_id = NewId();
-    project.user_id = owner.user_id;
-    project.name = "project " + name;
-    project.created_at = project.updated_at = Now();
-    EXPECT_OK(domain().CreateProject(project));
-    Website website;
-    website.website_id = NewId();
-    website.project_id = project.project_id;
-    website.user_id = owner.user_id;
-    website.name = name;
-    website.start_url = "https://" + name + ".example/";
-    website.created_at = website.updated_at = Now();
-    EXPECT_OK(domain().CreateWebsite(website));
-    return website;
-  }
-
-  Page AddManualPage(const Website& website, const std::string& url) {
-    Page page;
-    page.page_id = NewId();
-    page.website_id = website.website_id;
-    page.project_id = website.project_id;
-    page.user_id = website.user_id;
-    page.url = url;
-    page.first_seen_at = page.last_seen_at = Now();
-    EXPECT_OK(domain().AddPage(page));
-    return page;
+    return AddWebsite(AddProject(owner, "project " + name), name);
   }
 
   DiscoveryRun MakeRun(const Website& website, const std::string& job_id) {
@@ -271,7 +215,7 @@ TEST_P(DiscoveryStoreTest, ListRunsGoesNewestFirstWithACursorWithinScope) {
 TEST_P(DiscoveryStoreTest, SaveBatchInsertsPagesThenUpdatesThemInPlace) {
   const User alice = AddUser("alice");
   const Website site = AddWebsite(alice, "site");
-  const Page manual = AddManualPage(site, "https://site.example/contact");
+  const Page manual = AddPage(site, "https://site.example/contact");
   const RunningDiscovery d = StartRun(site);
 
   env_.Advance(1min);
@@ -494,7 +438,7 @@ TEST_P(DiscoveryStoreTest, ProcessedUrlsAreExactlyTheRunsPages) {
   const User alice = AddUser("alice");
   const Website site = AddWebsite(alice, "site");
   const Website other = AddWebsite(alice, "other");
-  AddManualPage(site, "https://site.example/manual");
+  AddPage(site, "https://site.example/manual");
   const RunningDiscovery first = StartRun(site);
   ASSERT_TRUE(discovery()
                   .SaveBatch(Batch(first, {"https://site.example/a", "https://site.example/b"}))
@@ -523,7 +467,7 @@ TEST_P(DiscoveryStoreTest, CompletedRunMarksUnseenDiscoveryPagesAndDocumentsMiss
   const User alice = AddUser("alice");
   const Website site = AddWebsite(alice, "site");
   const Website other = AddWebsite(alice, "other");
-  AddManualPage(site, "https://site.example/manual");
+  AddPage(site, "https://site.example/manual");
   const RunningDiscovery first = StartRun(site);
   DiscoveryBatch batch = Batch(first, {"https://site.example/a", "https://site.example/b",
                                        "https://site.example/c"});
@@ -682,20 +626,15 @@ TEST_P(DiscoveryStoreTest, ABatchOfFiveHundredPagesLandsWhole) {
 TEST_P(DiscoveryStoreTest, PageFetchErrorAndLastRunReadBack) {
   const User alice = AddUser("alice");
   const Website site = AddWebsite(alice, "site");
-  Page page;
-  page.page_id = NewId();
-  page.website_id = site.website_id;
-  page.user_id = alice.user_id;
-  page.url = "https://site.example/";
+  Page page = MakePage(site, "https://site.example/");
   page.source = "discovery";
   page.fetch_error = "timed out";
   page.last_run_id = "run-1";
-  page.first_seen_at = page.last_seen_at = Now();
   ASSERT_TRUE(domain().AddPage(page).ok());
   const Page row = Must(domain().GetPage(page.page_id, Scope::Admin()));
   EXPECT_EQ(row.fetch_error, "timed out");
   EXPECT_EQ(row.last_run_id, "run-1");
-  EXPECT_FALSE(AddManualPage(site, "https://site.example/b").fetch_error.has_value());
+  EXPECT_FALSE(AddPage(site, "https://site.example/b").fetch_error.has_value());
   EXPECT_FALSE(Pages(site)["https://site.example/b"].last_run_id.has_value());
 }
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "core/ids.h"
 #include "store/domain.h"
 #include "store/domain_store.h"
 #include "store/job_store.h"
+#include "tests/store/domain_fixture.h"
 #include "tests/support/test_database.h"
 
 namespace a11y::testing {
@@ -19,22 +19,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using Code = Status::Code;
-
-#define EXPECT_OK(expr)                                                                 \
-  do {                                                                                  \
-    const ::a11y::Status expect_ok_status = (expr);                                     \
-    EXPECT_TRUE(expect_ok_status.ok()) << #expr << ": " << expect_ok_status.ToString(); \
-  } while (0)
-
-// The value of a result that must be there; a default value (and a failure) otherwise.
-template <typename T>
-T Must(Result<T> result) {
-  if (!result.ok()) {
-    ADD_FAILURE() << result.status().ToString();
-    return T{};
-  }
-  return std::move(result).value();
-}
 
 // Walks a listing from the start, `limit` items at a time, following next_cursor. Returns
 // the ids in order; `sizes` receives the size of each page.
@@ -62,27 +46,8 @@ std::vector<std::string> WalkAll(const std::function<Result<Listing<T>>(const Pa
   return ids;
 }
 
-class DomainStoreTest : public BackendTest {
+class DomainStoreTest : public DomainStoreFixture {
  protected:
-  DomainStore& domain() { return store_->domain(); }
-
-  // Ids sort by creation; the clock moves a little per object so times differ too.
-  std::string NewId() {
-    env_.Advance(1ms);
-    return NewSortableId(Now());
-  }
-
-  User AddUser(const std::string& username, Role role = Role::kUser) {
-    User user;
-    user.user_id = NewId();
-    user.username = username;
-    user.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$" + username;
-    user.role = role;
-    user.created_at = user.updated_at = Now();
-    EXPECT_OK(domain().CreateUser(user));
-    return user;
-  }
-
   AuthSession AddSession(const User& user, const std::string& secret_hash, TimePoint expires_at) {
     AuthSession session;
     session.session_id = NewId();
@@ -105,50 +70,6 @@ class DomainStoreTest : public BackendTest {
     token.created_at = Now();
     EXPECT_OK(domain().CreateApiToken(token));
     return token;
-  }
-
-  Project AddProject(const User& owner, const std::string& name) {
-    Project project;
-    project.project_id = NewId();
-    project.user_id = owner.user_id;
-    project.name = name;
-    project.description = "about " + name;
-    project.created_at = project.updated_at = Now();
-    EXPECT_OK(domain().CreateProject(project));
-    return project;
-  }
-
-  Website AddWebsite(const Project& project, const std::string& name) {
-    Website website;
-    website.website_id = NewId();
-    website.project_id = project.project_id;
-    website.user_id = project.user_id;
-    website.name = name;
-    website.start_url = "https://" + name + ".example/";
-    website.settings = Json{{"max_pages", 50}};
-    website.created_at = website.updated_at = Now();
-    EXPECT_OK(domain().CreateWebsite(website));
-    return website;
-  }
-
-  Page MakePage(const Website& website, const std::string& url) {
-    Page page;
-    page.page_id = NewId();
-    page.website_id = website.website_id;
-    page.project_id = website.project_id;
-    page.user_id = website.user_id;
-    page.url = url;
-    page.first_seen_at = page.last_seen_at = Now();
-    return page;
-  }
-
-  Page AddPage(const Website& website, const std::string& url,
-               std::optional<int> status_code = std::nullopt, bool missing = false) {
-    Page page = MakePage(website, url);
-    page.status_code = status_code;
-    page.missing = missing;
-    EXPECT_OK(domain().AddPage(page));
-    return page;
   }
 
   std::vector<std::string> PageUrls(const PageFilter& filter, const Scope& scope) {

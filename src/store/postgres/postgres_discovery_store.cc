@@ -1,12 +1,12 @@
 #include "store/postgres/postgres_discovery_store.h"
 
-#include <initializer_list>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "core/ids.h"
+#include "store/postgres/postgres_queries.h"
 
 namespace a11y {
 namespace {
@@ -18,16 +18,11 @@ using pg::Param;
 using pg::Params;
 using pg::PgConnection;
 using pg::PgResult;
+using pg::Placeholder;
+using pg::ScopeClause;
+using pg::SelectList;
 using pg::Text;
 using pg::Time;
-
-// "a, b, c" followed by each time column as epoch microseconds (pg::UnixMicros). The
-// times come last in both tables, so each list reads in its table's column order.
-std::string SelectList(const std::string& columns, std::initializer_list<const char*> times) {
-  std::string out = columns;
-  for (const char* t : times) out += ", " + pg::UnixMicros(t);
-  return out;
-}
 
 // Each list is in the column order its Read function decodes.
 const std::string& RunColumns() {
@@ -175,71 +170,22 @@ Params BatchParams(const RunOwner& owner, const DiscoveryBatch& b) {
           Time(b.seen_at)};
 }
 
-// The contract has one answer for a batch its job may no longer write, whatever the
-// reason the job store found (token moved on, job finished or deleted): kLeaseLost, with
-// that reason. Database errors pass through.
-Status AsLeaseLost(const Status& fenced) {
-  switch (fenced.code()) {
-    case Status::Code::kFailedPrecondition:
-    case Status::Code::kNotFound:
-      return Status::LeaseLost(fenced.message());
-    default:
-      return fenced;
-  }
-}
-
-// A run ends once, in a final status; "running" is where it starts.
-Status CheckFinalStatus(const std::string& status) {
-  if (status == "completed" || status == "failed" || status == "cancelled") return Status::Ok();
-  return Status::InvalidArgument("a discovery run ends completed, failed or cancelled, not '" +
-                                 status + "'");
-}
-
-// " AND user_id = $n" when scoped (pushing the owner onto `params`); "" for the admin.
-std::string ScopeClause(const Scope& scope, Params* params) {
-  if (!scope.user_id) return "";
-  params->push_back(Text(*scope.user_id));
-  return " AND user_id = $" + std::to_string(params->size());
-}
-
-// Appends `value` and returns its placeholder, e.g. "$3".
-std::string Placeholder(Params* params, Param value) {
-  params->push_back(std::move(value));
-  return "$" + std::to_string(params->size());
-}
-
-std::string RunNotFound(const std::string& id) { return "discovery run '" + id + "' not found"; }
-std::string WebsiteNotFound(const std::string& id) { return "website '" + id + "' not found"; }
-
-// Rows were read with LIMIT limit + 1: the extra row only says another page exists.
-template <typename T>
-Listing<T> ToListing(std::vector<T> rows, int limit, std::string T::*id) {
-  Listing<T> listing;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(limit);
-    listing.next_cursor = rows.back().*id;
-  }
-  listing.items = std::move(rows);
-  return listing;
-}
-
 class PostgresDiscoveryStore final : public DiscoveryStore {
  public:
   PostgresDiscoveryStore(pg::PgPool* pool, LatencyHistogram* latency, PgCheckpointFence fence)
-      : pool_(pool), latency_(latency), fence_(std::move(fence)) {}
+      : pool_(pool), latency_(latency), queries_(pool, latency), fence_(std::move(fence)) {}
 
   Status CreateRun(const DiscoveryRun& r) override {
     // Inserts only when the website exists and is the owner's: one statement, no race.
-    return Write(
+    return queries_.Write(
         "INSERT INTO discovery_runs (run_id, website_id, project_id, user_id, job_id, "
         "session_id, status, pages_found, pages_processed, pages_failed, documents_found, "
         "started_at) SELECT $1::text, website_id, project_id, user_id, $2::text, $3::text, "
         "'running', $4::bigint, $5::bigint, $6::bigint, $7::bigint, $8::timestamptz "
         "FROM websites WHERE website_id = $9 AND user_id = $10",
         {Text(r.run_id), Text(r.job_id), Text(r.session_id), Int(r.counts.pages_found),
-         Int(r.counts.pages_processed), Int(r.counts.pages_failed),
-         Int(r.counts.documents_found), Time(r.started_at), Text(r.website_id),
-         Text(r.user_id)},
+         Int(r.counts.pages_processed), Int(r.counts.pages_failed), Int(r.counts.documents_found),
+         Time(r.started_at), Text(r.website_id), Text(r.user_id)},
         WebsiteNotFound(r.website_id), "discovery run '" + r.run_id + "' already exists");
   }
 
@@ -247,7 +193,7 @@ class PostgresDiscoveryStore final : public DiscoveryStore {
     Params params = {Text(run_id)};
     const std::string sql = "SELECT " + RunColumns() + " FROM discovery_runs WHERE run_id = $1" +
                             ScopeClause(scope, &params);
-    return One<DiscoveryRun>(sql, params, ReadRun, RunNotFound(run_id));
+    return queries_.One<DiscoveryRun>(sql, params, ReadRun, RunNotFound(run_id));
   }
 
   Result<Listing<DiscoveryRun>> ListRuns(const std::string& website_id, const PageRequest& page,
@@ -260,7 +206,7 @@ class PostgresDiscoveryStore final : public DiscoveryStore {
     if (page.cursor) sql += " AND run_id < " + Placeholder(&params, Text(*page.cursor));
     sql += " ORDER BY run_id DESC LIMIT " + Placeholder(&params, Int(page.limit + 1)) +
            "::integer";
-    auto rows = Rows<DiscoveryRun>(sql, params, ReadRun);
+    auto rows = queries_.Rows<DiscoveryRun>(sql, params, ReadRun);
     if (!rows.ok()) return rows.status();
     A11Y_RETURN_IF_ERROR(CheckWebsiteIfEmpty(rows->empty(), website_id, scope));
     return ToListing(std::move(*rows), page.limit, &DiscoveryRun::run_id);
@@ -282,16 +228,15 @@ class PostgresDiscoveryStore final : public DiscoveryStore {
   }
 
   Result<std::vector<std::string>> ProcessedUrls(const std::string& run_id) override {
-    auto urls = Rows<std::string>(
+    auto urls = queries_.Rows<std::string>(
         "SELECT url FROM pages WHERE website_id = (SELECT website_id FROM discovery_runs "
         "WHERE run_id = $1::text) AND last_run_id = $1::text ORDER BY page_id",
         {Text(run_id)}, [](const PgResult& r, int i) { return r.GetText(i, 0); });
     if (!urls.ok()) return urls.status();
     if (urls->empty()) {
       // Nothing fetched yet, or no such run: read only to tell which.
-      auto found = Exists("SELECT 1 FROM discovery_runs WHERE run_id = $1", {Text(run_id)});
-      if (!found.ok()) return found.status();
-      if (!*found) return Status::NotFound(RunNotFound(run_id));
+      A11Y_RETURN_IF_ERROR(queries_.CheckExists("SELECT 1 FROM discovery_runs WHERE run_id = $1",
+                                                {Text(run_id)}, RunNotFound(run_id)));
     }
     return urls;
   }
@@ -339,7 +284,7 @@ class PostgresDiscoveryStore final : public DiscoveryStore {
                       ScopeClause(scope, &params);
     sql += " ORDER BY document_id LIMIT " + Placeholder(&params, Int(page.limit + 1)) +
            "::integer";
-    auto rows = Rows<Document>(sql, params, ReadDocument);
+    auto rows = queries_.Rows<Document>(sql, params, ReadDocument);
     if (!rows.ok()) return rows.status();
     A11Y_RETURN_IF_ERROR(CheckWebsiteIfEmpty(rows->empty(), website_id, scope));
     return ToListing(std::move(*rows), page.limit, &Document::document_id);
@@ -428,66 +373,14 @@ class PostgresDiscoveryStore final : public DiscoveryStore {
   Status CheckWebsiteIfEmpty(bool empty, const std::string& website_id, const Scope& scope) {
     if (!empty) return Status::Ok();
     Params check = {Text(website_id)};
-    auto found =
-        Exists("SELECT 1 FROM websites WHERE website_id = $1" + ScopeClause(scope, &check), check);
-    if (!found.ok()) return found.status();
-    if (!*found) return Status::NotFound(WebsiteNotFound(website_id));
-    return Status::Ok();
-  }
-
-  Result<PgResult> Exec(const std::string& sql, const Params& params) {
-    auto handle = pool_->Acquire();
-    if (!handle.ok()) return handle.status();
-    return handle->get()->Exec(sql, params, latency_);
-  }
-
-  // Runs one INSERT/UPDATE/DELETE. No row changed is kNotFound with `missing`; a unique
-  // key taken is kAlreadyExists with `taken`.
-  Status Write(const std::string& sql, const Params& params, const std::string& missing,
-               const std::string& taken) {
-    auto r = Exec(sql, params);
-    if (!r.ok()) {
-      const Status& st = r.status();
-      if (st.code() == Status::Code::kAlreadyExists) return Status::AlreadyExists(taken);
-      // 23503: the parent row an INSERT ... SELECT found was deleted before commit.
-      if (st.code() == Status::Code::kInternal &&
-          st.message().rfind("postgres [23503]", 0) == 0) {
-        return Status::NotFound(missing);
-      }
-      return st;
-    }
-    if (r->AffectedRows() == 0) return Status::NotFound(missing);
-    return Status::Ok();
-  }
-
-  // The first row of a SELECT, else kNotFound with `missing`.
-  template <typename T>
-  Result<T> One(const std::string& sql, const Params& params, T (*read)(const PgResult&, int),
-                const std::string& missing) {
-    auto r = Exec(sql, params);
-    if (!r.ok()) return r.status();
-    if (r->rows() == 0) return Status::NotFound(missing);
-    return read(*r, 0);
-  }
-
-  template <typename T, typename Read>
-  Result<std::vector<T>> Rows(const std::string& sql, const Params& params, Read read) {
-    auto r = Exec(sql, params);
-    if (!r.ok()) return r.status();
-    std::vector<T> rows;
-    rows.reserve(r->rows());
-    for (int i = 0; i < r->rows(); ++i) rows.push_back(read(*r, i));
-    return rows;
-  }
-
-  Result<bool> Exists(const std::string& sql, const Params& params) {
-    auto r = Exec(sql, params);
-    if (!r.ok()) return r.status();
-    return r->rows() > 0;
+    return queries_.CheckExists(
+        "SELECT 1 FROM websites WHERE website_id = $1" + ScopeClause(scope, &check), check,
+        WebsiteNotFound(website_id));
   }
 
   pg::PgPool* const pool_;
   LatencyHistogram* const latency_;
+  const pg::Queries queries_;
   const PgCheckpointFence fence_;
 };
 

@@ -1,8 +1,9 @@
 #include "store/postgres/postgres_domain_store.h"
 
-#include <initializer_list>
 #include <utility>
 #include <vector>
+
+#include "store/postgres/postgres_queries.h"
 
 namespace a11y {
 namespace {
@@ -15,16 +16,11 @@ using pg::OptTime;
 using pg::Param;
 using pg::Params;
 using pg::PgResult;
+using pg::Placeholder;
+using pg::ScopeClause;
+using pg::SelectList;
 using pg::Text;
 using pg::Time;
-
-// "a, b, c" followed by each time column as epoch microseconds (pg::UnixMicros). In
-// every table here the times come last, so each list reads in its table's column order.
-std::string SelectList(const std::string& columns, std::initializer_list<const char*> times) {
-  std::string out = columns;
-  for (const char* t : times) out += ", " + pg::UnixMicros(t);
-  return out;
-}
 
 // Each list is in the column order its Read function decodes.
 const std::string& UserColumns() {
@@ -155,43 +151,17 @@ Page ReadPage(const PgResult& r, int i) {
   return p;
 }
 
-// " AND user_id = $n" when scoped (pushing the owner onto `params`); "" for the admin.
-std::string ScopeClause(const Scope& scope, Params* params) {
-  if (!scope.user_id) return "";
-  params->push_back(Text(*scope.user_id));
-  return " AND user_id = $" + std::to_string(params->size());
-}
-
-// Appends `value` and returns its placeholder, e.g. "$3".
-std::string Placeholder(Params* params, Param value) {
-  params->push_back(std::move(value));
-  return "$" + std::to_string(params->size());
-}
-
 std::string ProjectNotFound(const std::string& id) { return "project '" + id + "' not found"; }
 std::string WebsiteNotFound(const std::string& id) { return "website '" + id + "' not found"; }
 
-// Rows were read with LIMIT limit + 1: the extra row only says another page exists.
-template <typename T>
-Listing<T> ToListing(std::vector<T> rows, int limit, std::string T::*id) {
-  Listing<T> listing;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(limit);
-    listing.next_cursor = rows.back().*id;
-  }
-  listing.items = std::move(rows);
-  return listing;
-}
-
 class PostgresDomainStore final : public DomainStore {
  public:
-  PostgresDomainStore(pg::PgPool* pool, LatencyHistogram* latency)
-      : pool_(pool), latency_(latency) {}
+  PostgresDomainStore(pg::PgPool* pool, LatencyHistogram* latency) : queries_(pool, latency) {}
 
   // --- users ---------------------------------------------------------------------------
 
   Status CreateUser(const User& u) override {
-    return Write(
+    return queries_.Write(
         "INSERT INTO users (user_id, username, password_hash, role, disabled, created_at, "
         "updated_at) VALUES ($1, $2, $3, $4, $5::boolean, $6::timestamptz, $7::timestamptz)",
         {Text(u.user_id), Text(u.username), Text(u.password_hash), Text(RoleName(u.role)),
@@ -200,33 +170,34 @@ class PostgresDomainStore final : public DomainStore {
   }
 
   Result<User> GetUser(const std::string& user_id) override {
-    return One<User>("SELECT " + UserColumns() + " FROM users WHERE user_id = $1", {Text(user_id)},
-                     ReadUser, "user '" + user_id + "' not found");
+    return queries_.One<User>("SELECT " + UserColumns() + " FROM users WHERE user_id = $1",
+                              {Text(user_id)}, ReadUser, "user '" + user_id + "' not found");
   }
 
   Result<User> FindUserByName(const std::string& username) override {
-    return One<User>("SELECT " + UserColumns() + " FROM users WHERE username = $1",
-                     {Text(username)}, ReadUser, "no user named '" + username + "'");
+    return queries_.One<User>("SELECT " + UserColumns() + " FROM users WHERE username = $1",
+                              {Text(username)}, ReadUser, "no user named '" + username + "'");
   }
 
   Result<Listing<User>> ListUsers(const PageRequest& page) override {
     A11Y_RETURN_IF_ERROR(CheckPageRequest(page));
-    auto rows = Rows<User>("SELECT " + UserColumns() +
-                               " FROM users WHERE user_id > $1 ORDER BY user_id LIMIT $2::integer",
-                           {Text(page.cursor.value_or("")), Int(page.limit + 1)}, ReadUser);
+    auto rows =
+        queries_.Rows<User>("SELECT " + UserColumns() +
+                                " FROM users WHERE user_id > $1 ORDER BY user_id LIMIT $2::integer",
+                            {Text(page.cursor.value_or("")), Int(page.limit + 1)}, ReadUser);
     if (!rows.ok()) return rows.status();
     return ToListing(std::move(*rows), page.limit, &User::user_id);
   }
 
   Result<int64_t> CountUsers() override {
-    auto rows = Rows<int64_t>("SELECT count(*) FROM users", {},
-                              [](const PgResult& r, int i) { return r.GetInt(i, 0); });
+    auto rows = queries_.Rows<int64_t>("SELECT count(*) FROM users", {},
+                                       [](const PgResult& r, int i) { return r.GetInt(i, 0); });
     if (!rows.ok()) return rows.status();
     return rows->at(0);
   }
 
   Status UpdateUser(const User& u) override {
-    return Write(
+    return queries_.Write(
         "UPDATE users SET username = $1, password_hash = $2, role = $3, disabled = $4::boolean, "
         "updated_at = $5::timestamptz WHERE user_id = $6",
         {Text(u.username), Text(u.password_hash), Text(RoleName(u.role)), Bool(u.disabled),
@@ -236,15 +207,15 @@ class PostgresDomainStore final : public DomainStore {
 
   Status DeleteUser(const std::string& user_id) override {
     // Sessions and tokens go by ON DELETE CASCADE; projects have no foreign key and stay.
-    return Write("DELETE FROM users WHERE user_id = $1", {Text(user_id)},
-                 "user '" + user_id + "' not found");
+    return queries_.Write("DELETE FROM users WHERE user_id = $1", {Text(user_id)},
+                          "user '" + user_id + "' not found");
   }
 
   // --- login sessions ------------------------------------------------------------------
 
   Status CreateSession(const AuthSession& a) override {
     // Copied from the user row, so a session of an unknown user inserts nothing.
-    return Write(
+    return queries_.Write(
         "INSERT INTO auth_sessions (session_id, secret_hash, user_id, csrf_token, created_at, "
         "expires_at, last_seen_at) SELECT $1::text, $2::text, user_id, $3::text, "
         "$4::timestamptz, $5::timestamptz, $6::timestamptz FROM users WHERE user_id = $7",
@@ -255,14 +226,14 @@ class PostgresDomainStore final : public DomainStore {
   }
 
   Result<AuthSession> FindSession(const std::string& secret_hash) override {
-    return One<AuthSession>(
+    return queries_.One<AuthSession>(
         "SELECT " + SessionColumns() + " FROM auth_sessions WHERE secret_hash = $1",
         {Text(secret_hash)}, ReadSession, "session not found");
   }
 
   Status TouchSession(const std::string& session_id, TimePoint last_seen_at,
                       TimePoint expires_at) override {
-    return Write(
+    return queries_.Write(
         "UPDATE auth_sessions SET last_seen_at = $1::timestamptz, expires_at = $2::timestamptz "
         "WHERE session_id = $3",
         {Time(last_seen_at), Time(expires_at), Text(session_id)},
@@ -270,14 +241,14 @@ class PostgresDomainStore final : public DomainStore {
   }
 
   Status DeleteSession(const std::string& session_id) override {
-    return Write("DELETE FROM auth_sessions WHERE session_id = $1", {Text(session_id)},
-                 "session '" + session_id + "' not found");
+    return queries_.Write("DELETE FROM auth_sessions WHERE session_id = $1", {Text(session_id)},
+                          "session '" + session_id + "' not found");
   }
 
   Result<int64_t> DeleteExpiredSessions(TimePoint now) override {
     int64_t deleted = 0;
-    Status st = Write("DELETE FROM auth_sessions WHERE expires_at <= $1::timestamptz", {Time(now)},
-                      "", "", &deleted);
+    Status st = queries_.Write("DELETE FROM auth_sessions WHERE expires_at <= $1::timestamptz",
+                               {Time(now)}, "", "", &deleted);
     if (!st.ok()) return st;
     return deleted;
   }
@@ -285,7 +256,7 @@ class PostgresDomainStore final : public DomainStore {
   // --- API tokens ----------------------------------------------------------------------
 
   Status CreateApiToken(const ApiToken& t) override {
-    return Write(
+    return queries_.Write(
         "INSERT INTO api_tokens (token_id, secret_hash, user_id, name, prefix, created_at, "
         "expires_at, last_used_at, revoked_at) SELECT $1::text, $2::text, user_id, $3::text, "
         "$4::text, $5::timestamptz, $6::timestamptz, $7::timestamptz, $8::timestamptz "
@@ -297,12 +268,13 @@ class PostgresDomainStore final : public DomainStore {
   }
 
   Result<ApiToken> FindApiToken(const std::string& secret_hash) override {
-    return One<ApiToken>("SELECT " + TokenColumns() + " FROM api_tokens WHERE secret_hash = $1",
-                         {Text(secret_hash)}, ReadToken, "API token not found");
+    return queries_.One<ApiToken>(
+        "SELECT " + TokenColumns() + " FROM api_tokens WHERE secret_hash = $1", {Text(secret_hash)},
+        ReadToken, "API token not found");
   }
 
   Result<std::vector<ApiToken>> ListApiTokens(const std::string& user_id) override {
-    return Rows<ApiToken>(
+    return queries_.Rows<ApiToken>(
         "SELECT " + TokenColumns() + " FROM api_tokens WHERE user_id = $1 ORDER BY token_id",
         {Text(user_id)}, ReadToken);
   }
@@ -315,18 +287,19 @@ class PostgresDomainStore final : public DomainStore {
         "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1::timestamptz) "
         "WHERE token_id = $2" +
         ScopeClause(scope, &params) + " RETURNING " + TokenColumns();
-    return One<ApiToken>(sql, params, ReadToken, "API token '" + token_id + "' not found");
+    return queries_.One<ApiToken>(sql, params, ReadToken, "API token '" + token_id + "' not found");
   }
 
   Status TouchApiToken(const std::string& token_id, TimePoint when) override {
-    return Write("UPDATE api_tokens SET last_used_at = $1::timestamptz WHERE token_id = $2",
-                 {Time(when), Text(token_id)}, "API token '" + token_id + "' not found");
+    return queries_.Write(
+        "UPDATE api_tokens SET last_used_at = $1::timestamptz WHERE token_id = $2",
+        {Time(when), Text(token_id)}, "API token '" + token_id + "' not found");
   }
 
   // --- projects ------------------------------------------------------------------------
 
   Status CreateProject(const Project& p) override {
-    return Write(
+    return queries_.Write(
         "INSERT INTO projects (project_id, user_id, name, description, created_at, updated_at) "
         "VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz)",
         {Text(p.project_id), Text(p.user_id), Text(p.name), Text(p.description), Time(p.created_at),
@@ -338,7 +311,7 @@ class PostgresDomainStore final : public DomainStore {
     Params params = {Text(project_id)};
     const std::string sql = "SELECT " + ProjectColumns() + " FROM projects WHERE project_id = $1" +
                             ScopeClause(scope, &params);
-    return One<Project>(sql, params, ReadProject, ProjectNotFound(project_id));
+    return queries_.One<Project>(sql, params, ReadProject, ProjectNotFound(project_id));
   }
 
   Result<Listing<Project>> ListProjects(const PageRequest& page, const Scope& scope) override {
@@ -347,7 +320,7 @@ class PostgresDomainStore final : public DomainStore {
     std::string sql = "SELECT " + ProjectColumns() + " FROM projects WHERE project_id > $1" +
                       ScopeClause(scope, &params);
     sql += " ORDER BY project_id LIMIT " + Placeholder(&params, Int(page.limit + 1)) + "::integer";
-    auto rows = Rows<Project>(sql, params, ReadProject);
+    auto rows = queries_.Rows<Project>(sql, params, ReadProject);
     if (!rows.ok()) return rows.status();
     return ToListing(std::move(*rows), page.limit, &Project::project_id);
   }
@@ -358,8 +331,8 @@ class PostgresDomainStore final : public DomainStore {
         "UPDATE projects SET name = $1, description = $2, updated_at = $3::timestamptz "
         "WHERE project_id = $4" +
         ScopeClause(scope, &params);
-    return Write(sql, params, ProjectNotFound(p.project_id),
-                 "a project named '" + p.name + "' already exists");
+    return queries_.Write(sql, params, ProjectNotFound(p.project_id),
+                          "a project named '" + p.name + "' already exists");
   }
 
   Status DeleteProject(const std::string& project_id, const Scope& scope) override {
@@ -367,14 +340,14 @@ class PostgresDomainStore final : public DomainStore {
     Params params = {Text(project_id)};
     const std::string sql =
         "DELETE FROM projects WHERE project_id = $1" + ScopeClause(scope, &params);
-    return Write(sql, params, ProjectNotFound(project_id));
+    return queries_.Write(sql, params, ProjectNotFound(project_id));
   }
 
   // --- websites ------------------------------------------------------------------------
 
   Status CreateWebsite(const Website& w) override {
     // Inserts only when the project exists and is the owner's: one statement, no race.
-    return Write(
+    return queries_.Write(
         "INSERT INTO websites (website_id, project_id, user_id, name, start_url, settings, "
         "created_at, updated_at) SELECT $1::text, project_id, user_id, $2::text, $3::text, "
         "$4::jsonb, $5::timestamptz, $6::timestamptz FROM projects "
@@ -390,7 +363,7 @@ class PostgresDomainStore final : public DomainStore {
     Params params = {Text(website_id)};
     const std::string sql = "SELECT " + WebsiteColumns() + " FROM websites WHERE website_id = $1" +
                             ScopeClause(scope, &params);
-    return One<Website>(sql, params, ReadWebsite, WebsiteNotFound(website_id));
+    return queries_.One<Website>(sql, params, ReadWebsite, WebsiteNotFound(website_id));
   }
 
   Result<Listing<Website>> ListWebsites(const std::string& project_id, const PageRequest& page,
@@ -401,15 +374,14 @@ class PostgresDomainStore final : public DomainStore {
                       " FROM websites WHERE project_id = $1 AND website_id > $2" +
                       ScopeClause(scope, &params);
     sql += " ORDER BY website_id LIMIT " + Placeholder(&params, Int(page.limit + 1)) + "::integer";
-    auto rows = Rows<Website>(sql, params, ReadWebsite);
+    auto rows = queries_.Rows<Website>(sql, params, ReadWebsite);
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
       // Nothing listed: read only to tell an empty project from one out of scope.
       Params check = {Text(project_id)};
-      auto found = Exists(
-          "SELECT 1 FROM projects WHERE project_id = $1" + ScopeClause(scope, &check), check);
-      if (!found.ok()) return found.status();
-      if (!*found) return Status::NotFound(ProjectNotFound(project_id));
+      A11Y_RETURN_IF_ERROR(queries_.CheckExists(
+          "SELECT 1 FROM projects WHERE project_id = $1" + ScopeClause(scope, &check), check,
+          ProjectNotFound(project_id)));
     }
     return ToListing(std::move(*rows), page.limit, &Website::website_id);
   }
@@ -421,22 +393,22 @@ class PostgresDomainStore final : public DomainStore {
         "UPDATE websites SET name = $1, start_url = $2, settings = $3::jsonb, "
         "updated_at = $4::timestamptz WHERE website_id = $5" +
         ScopeClause(scope, &params);
-    return Write(sql, params, WebsiteNotFound(w.website_id),
-                 "a website named '" + w.name + "' already exists in its project");
+    return queries_.Write(sql, params, WebsiteNotFound(w.website_id),
+                          "a website named '" + w.name + "' already exists in its project");
   }
 
   Status DeleteWebsite(const std::string& website_id, const Scope& scope) override {
     Params params = {Text(website_id)};
     const std::string sql =
         "DELETE FROM websites WHERE website_id = $1" + ScopeClause(scope, &params);
-    return Write(sql, params, WebsiteNotFound(website_id));
+    return queries_.Write(sql, params, WebsiteNotFound(website_id));
   }
 
   // --- pages ---------------------------------------------------------------------------
 
   Status AddPage(const Page& p) override {
     // The owner and project come from the website row, which must be the page owner's.
-    return Write(
+    return queries_.Write(
         "INSERT INTO pages (page_id, website_id, project_id, user_id, url, source, final_url, "
         "status_code, content_type, title, depth, referrer, content_hash, size_bytes, missing, "
         "fetch_error, last_run_id, first_seen_at, last_seen_at) SELECT $1::text, website_id, "
@@ -458,7 +430,7 @@ class PostgresDomainStore final : public DomainStore {
     Params params = {Text(page_id)};
     const std::string sql =
         "SELECT " + PageColumns() + " FROM pages WHERE page_id = $1" + ScopeClause(scope, &params);
-    return One<Page>(sql, params, ReadPage, "page '" + page_id + "' not found");
+    return queries_.One<Page>(sql, params, ReadPage, "page '" + page_id + "' not found");
   }
 
   Result<Listing<Page>> ListPages(const PageFilter& f, const Scope& scope) override {
@@ -477,75 +449,19 @@ class PostgresDomainStore final : public DomainStore {
     }
     if (f.missing) sql += " AND missing = " + Placeholder(&params, Bool(*f.missing)) + "::boolean";
     sql += " ORDER BY page_id LIMIT " + Placeholder(&params, Int(f.page.limit + 1)) + "::integer";
-    auto rows = Rows<Page>(sql, params, ReadPage);
+    auto rows = queries_.Rows<Page>(sql, params, ReadPage);
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
       Params check = {Text(f.website_id)};
-      auto found = Exists(
-          "SELECT 1 FROM websites WHERE website_id = $1" + ScopeClause(scope, &check), check);
-      if (!found.ok()) return found.status();
-      if (!*found) return Status::NotFound(WebsiteNotFound(f.website_id));
+      A11Y_RETURN_IF_ERROR(queries_.CheckExists(
+          "SELECT 1 FROM websites WHERE website_id = $1" + ScopeClause(scope, &check), check,
+          WebsiteNotFound(f.website_id)));
     }
     return ToListing(std::move(*rows), f.page.limit, &Page::page_id);
   }
 
  private:
-  Result<PgResult> Exec(const std::string& sql, const Params& params) {
-    auto handle = pool_->Acquire();
-    if (!handle.ok()) return handle.status();
-    return handle->get()->Exec(sql, params, latency_);
-  }
-
-  // Runs one INSERT/UPDATE/DELETE. No row changed is kNotFound with `missing`; a unique
-  // key taken is kAlreadyExists with `taken`. `affected` receives the row count, if given.
-  Status Write(const std::string& sql, const Params& params, const std::string& missing,
-               const std::string& taken = "", int64_t* affected = nullptr) {
-    auto r = Exec(sql, params);
-    if (!r.ok()) {
-      const Status& st = r.status();
-      if (st.code() == Status::Code::kAlreadyExists && !taken.empty()) {
-        return Status::AlreadyExists(taken);
-      }
-      // 23503: the parent row an INSERT ... SELECT found was deleted before commit.
-      if (st.code() == Status::Code::kInternal && !missing.empty() &&
-          st.message().rfind("postgres [23503]", 0) == 0) {
-        return Status::NotFound(missing);
-      }
-      return st;
-    }
-    if (affected) *affected = r->AffectedRows();
-    if (r->AffectedRows() == 0 && !missing.empty()) return Status::NotFound(missing);
-    return Status::Ok();
-  }
-
-  // The first row of `sql` (a SELECT, or a write RETURNING the row), else kNotFound.
-  template <typename T>
-  Result<T> One(const std::string& sql, const Params& params, T (*read)(const PgResult&, int),
-                const std::string& missing) {
-    auto r = Exec(sql, params);
-    if (!r.ok()) return r.status();
-    if (r->rows() == 0) return Status::NotFound(missing);
-    return read(*r, 0);
-  }
-
-  template <typename T, typename Read>
-  Result<std::vector<T>> Rows(const std::string& sql, const Params& params, Read read) {
-    auto r = Exec(sql, params);
-    if (!r.ok()) return r.status();
-    std::vector<T> rows;
-    rows.reserve(r->rows());
-    for (int i = 0; i < r->rows(); ++i) rows.push_back(read(*r, i));
-    return rows;
-  }
-
-  Result<bool> Exists(const std::string& sql, const Params& params) {
-    auto r = Exec(sql, params);
-    if (!r.ok()) return r.status();
-    return r->rows() > 0;
-  }
-
-  pg::PgPool* const pool_;
-  LatencyHistogram* const latency_;
+  const pg::Queries queries_;
 };
 
 }  // namespace

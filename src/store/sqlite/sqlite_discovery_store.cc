@@ -4,16 +4,16 @@
 #include <vector>
 
 #include "core/ids.h"
+#include "store/sqlite/sqlite_queries.h"
 
 namespace a11y {
 namespace {
 
 using sqlite::Connection;
 using sqlite::ConnectionPool;
+using sqlite::FirstRow;
 using sqlite::Statement;
 using sqlite::WriteTransaction;
-
-using Binder = std::function<void(Statement&)>;
 
 constexpr const char* kRunColumns =
     "run_id, website_id, project_id, user_id, job_id, session_id, status, error, pages_found, "
@@ -94,64 +94,19 @@ Document ReadDocument(const Statement& s) {
 
 RunOwner ReadOwner(const Statement& s) { return RunOwner{s.Text(0), s.Text(1), s.Text(2)}; }
 
-// Rows were read with LIMIT limit + 1: the extra row only says another page exists.
-template <typename T>
-Listing<T> ToListing(std::vector<T> rows, int limit, std::string T::*id) {
-  Listing<T> listing;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(limit);
-    listing.next_cursor = rows.back().*id;
-  }
-  listing.items = std::move(rows);
-  return listing;
-}
-
-// The first row `st` yields, read with `read`, after which the statement runs to its end
-// (finishing its write, if any); kNotFound with `missing` when there is none.
-template <typename T>
-Result<T> FirstRow(Statement& st, T (*read)(const Statement&), const std::string& missing) {
-  Status status;
-  if (st.Step(&status)) {
-    T row = read(st);
-    A11Y_RETURN_IF_ERROR(st.Run());
-    return row;
-  }
-  if (!status.ok()) return status;
-  return Status::NotFound(missing);
-}
-
-// The contract has one answer for a batch its job may no longer write, whatever the
-// reason the job store found (token moved on, job finished or deleted): kLeaseLost, with
-// that reason. Database errors pass through.
-Status AsLeaseLost(const Status& fenced) {
-  switch (fenced.code()) {
-    case Status::Code::kFailedPrecondition:
-    case Status::Code::kNotFound:
-      return Status::LeaseLost(fenced.message());
-    default:
-      return fenced;
-  }
-}
-
-// A run ends once, in a final status; "running" is where it starts.
-Status CheckFinalStatus(const std::string& status) {
-  if (status == "completed" || status == "failed" || status == "cancelled") return Status::Ok();
-  return Status::InvalidArgument("a discovery run ends completed, failed or cancelled, not '" +
-                                 status + "'");
-}
-
-std::string RunNotFound(const std::string& id) { return "discovery run '" + id + "' not found"; }
-std::string WebsiteNotFound(const std::string& id) { return "website '" + id + "' not found"; }
-
 class SqliteDiscoveryStore final : public DiscoveryStore {
  public:
   SqliteDiscoveryStore(ConnectionPool* pool, std::mutex* write_mu, LatencyHistogram* latency,
                        SqliteCheckpointFence fence)
-      : pool_(pool), write_mu_(write_mu), latency_(latency), fence_(std::move(fence)) {}
+      : pool_(pool),
+        write_mu_(write_mu),
+        latency_(latency),
+        queries_(pool, write_mu, latency),
+        fence_(std::move(fence)) {}
 
   Status CreateRun(const DiscoveryRun& r) override {
     // Inserts only when the website exists and is the owner's: one statement, no race.
-    return Write(
+    return queries_.Write(
         "INSERT INTO discovery_runs (run_id, website_id, project_id, user_id, job_id, "
         "session_id, status, pages_found, pages_processed, pages_failed, documents_found, "
         "started_at) SELECT ?1, website_id, project_id, user_id, ?2, ?3, 'running', ?4, ?5, ?6, "
@@ -166,7 +121,7 @@ class SqliteDiscoveryStore final : public DiscoveryStore {
   }
 
   Result<DiscoveryRun> GetRun(const std::string& run_id, const Scope& scope) override {
-    return One<DiscoveryRun>(
+    return queries_.One<DiscoveryRun>(
         std::string("SELECT ") + kRunColumns +
             " FROM discovery_runs WHERE run_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
         [&](Statement& s) { s.Bind(1, run_id).Bind(2, scope.user_id); }, ReadRun,
@@ -182,7 +137,7 @@ class SqliteDiscoveryStore final : public DiscoveryStore {
                       " FROM discovery_runs WHERE website_id = ?1 AND (?3 IS NULL OR user_id = ?3)";
     if (page.cursor) sql += " AND run_id < ?4";
     sql += " ORDER BY run_id DESC LIMIT ?2";
-    auto rows = Rows<DiscoveryRun>(
+    auto rows = queries_.Rows<DiscoveryRun>(
         sql,
         [&](Statement& s) {
           s.Bind(1, website_id).Bind(2, page.limit + 1).Bind(3, scope.user_id);
@@ -212,17 +167,16 @@ class SqliteDiscoveryStore final : public DiscoveryStore {
   }
 
   Result<std::vector<std::string>> ProcessedUrls(const std::string& run_id) override {
-    auto urls = Rows<std::string>(
+    auto urls = queries_.Rows<std::string>(
         "SELECT url FROM pages WHERE website_id = (SELECT website_id FROM discovery_runs "
         "WHERE run_id = ?1) AND last_run_id = ?1 ORDER BY page_id",
         [&](Statement& s) { s.Bind(1, run_id); }, [](const Statement& s) { return s.Text(0); });
     if (!urls.ok()) return urls.status();
     if (urls->empty()) {
       // Nothing fetched yet, or no such run: read only to tell which.
-      auto found = Exists("SELECT 1 FROM discovery_runs WHERE run_id = ?1",
-                          [&](Statement& s) { s.Bind(1, run_id); });
-      if (!found.ok()) return found.status();
-      if (!*found) return Status::NotFound(RunNotFound(run_id));
+      A11Y_RETURN_IF_ERROR(queries_.CheckExists(
+          "SELECT 1 FROM discovery_runs WHERE run_id = ?1",
+          [&](Statement& s) { s.Bind(1, run_id); }, RunNotFound(run_id)));
     }
     return urls;
   }
@@ -264,7 +218,7 @@ class SqliteDiscoveryStore final : public DiscoveryStore {
   Result<Listing<Document>> ListDocuments(const std::string& website_id, const PageRequest& page,
                                           const Scope& scope) override {
     A11Y_RETURN_IF_ERROR(CheckPageRequest(page));
-    auto rows = Rows<Document>(
+    auto rows = queries_.Rows<Document>(
         std::string("SELECT ") + kDocumentColumns +
             " FROM documents WHERE website_id = ?1 AND document_id > ?2 "
             "AND (?3 IS NULL OR user_id = ?3) ORDER BY document_id LIMIT ?4",
@@ -346,70 +300,16 @@ class SqliteDiscoveryStore final : public DiscoveryStore {
   Status CheckWebsiteIfEmpty(const std::vector<T>& rows, const std::string& website_id,
                              const Scope& scope) {
     if (!rows.empty()) return Status::Ok();
-    auto found =
-        Exists("SELECT 1 FROM websites WHERE website_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
-               [&](Statement& s) { s.Bind(1, website_id).Bind(2, scope.user_id); });
-    if (!found.ok()) return found.status();
-    if (!*found) return Status::NotFound(WebsiteNotFound(website_id));
-    return Status::Ok();
-  }
-
-  // Runs one INSERT/UPDATE/DELETE. No row changed is kNotFound with `missing`; a unique
-  // key taken is kAlreadyExists with `taken`.
-  Status Write(const std::string& sql, const Binder& bind, const std::string& missing,
-               const std::string& taken) {
-    std::lock_guard<std::mutex> writing(*write_mu_);
-    ScopedLatency timer(latency_);
-    auto lease = pool_->Acquire();
-    if (!lease.ok()) return lease.status();
-    Connection* c = lease->get();
-    auto st = c->Prepare(sql);
-    if (!st.ok()) return st.status();
-    bind(*st);
-    Status run = st->Run();
-    if (run.code() == Status::Code::kAlreadyExists) return Status::AlreadyExists(taken);
-    A11Y_RETURN_IF_ERROR(run);
-    if (c->Changes() == 0) return Status::NotFound(missing);
-    return Status::Ok();
-  }
-
-  // The first row of a SELECT, or kNotFound with `missing`.
-  template <typename T>
-  Result<T> One(const std::string& sql, const Binder& bind, T (*read)(const Statement&),
-                const std::string& missing) {
-    ScopedLatency timer(latency_);
-    auto lease = pool_->Acquire();
-    if (!lease.ok()) return lease.status();
-    auto st = lease->get()->Prepare(sql);
-    if (!st.ok()) return st.status();
-    bind(*st);
-    return FirstRow(*st, read, missing);
-  }
-
-  template <typename T, typename Read>
-  Result<std::vector<T>> Rows(const std::string& sql, const Binder& bind, Read read) {
-    ScopedLatency timer(latency_);
-    auto lease = pool_->Acquire();
-    if (!lease.ok()) return lease.status();
-    auto st = lease->get()->Prepare(sql);
-    if (!st.ok()) return st.status();
-    bind(*st);
-    std::vector<T> rows;
-    Status status;
-    while (st->Step(&status)) rows.push_back(read(*st));
-    if (!status.ok()) return status;
-    return rows;
-  }
-
-  Result<bool> Exists(const std::string& sql, const Binder& bind) {
-    auto rows = Rows<int64_t>(sql, bind, [](const Statement& s) { return s.Int(0); });
-    if (!rows.ok()) return rows.status();
-    return !rows->empty();
+    return queries_.CheckExists(
+        "SELECT 1 FROM websites WHERE website_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
+        [&](Statement& s) { s.Bind(1, website_id).Bind(2, scope.user_id); },
+        WebsiteNotFound(website_id));
   }
 
   ConnectionPool* const pool_;
   std::mutex* const write_mu_;
   LatencyHistogram* const latency_;
+  const sqlite::Queries queries_;
   const SqliteCheckpointFence fence_;
 };
 

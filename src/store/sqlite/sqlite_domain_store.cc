@@ -1,17 +1,15 @@
 #include "store/sqlite/sqlite_domain_store.h"
 
-#include <functional>
 #include <utility>
 #include <vector>
+
+#include "store/sqlite/sqlite_queries.h"
 
 namespace a11y {
 namespace {
 
-using sqlite::Connection;
 using sqlite::ConnectionPool;
 using sqlite::Statement;
-
-using Binder = std::function<void(Statement&)>;
 
 constexpr const char* kUserColumns =
     "user_id, username, password_hash, role, disabled, created_at, updated_at";
@@ -132,27 +130,15 @@ Page ReadPage(const Statement& s) {
   return p;
 }
 
-// Rows were read with LIMIT limit + 1: the extra row only says another page exists.
-template <typename T>
-Listing<T> ToListing(std::vector<T> rows, int limit, std::string T::*id) {
-  Listing<T> listing;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(limit);
-    listing.next_cursor = rows.back().*id;
-  }
-  listing.items = std::move(rows);
-  return listing;
-}
-
 class SqliteDomainStore final : public DomainStore {
  public:
   SqliteDomainStore(ConnectionPool* pool, std::mutex* write_mu, LatencyHistogram* latency)
-      : pool_(pool), write_mu_(write_mu), latency_(latency) {}
+      : queries_(pool, write_mu, latency) {}
 
   // --- users ---------------------------------------------------------------------------
 
   Status CreateUser(const User& u) override {
-    return Write(
+    return queries_.Write(
         "INSERT INTO users (user_id, username, password_hash, role, disabled, created_at, "
         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [&](Statement& s) {
@@ -164,20 +150,20 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Result<User> GetUser(const std::string& user_id) override {
-    return One<User>(
+    return queries_.One<User>(
         std::string("SELECT ") + kUserColumns + " FROM users WHERE user_id = ?",
         [&](Statement& s) { s.Bind(1, user_id); }, ReadUser, "user '" + user_id + "' not found");
   }
 
   Result<User> FindUserByName(const std::string& username) override {
-    return One<User>(
+    return queries_.One<User>(
         std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?",
         [&](Statement& s) { s.Bind(1, username); }, ReadUser, "no user named '" + username + "'");
   }
 
   Result<Listing<User>> ListUsers(const PageRequest& page) override {
     A11Y_RETURN_IF_ERROR(CheckPageRequest(page));
-    auto rows = Rows<User>(
+    auto rows = queries_.Rows<User>(
         std::string("SELECT ") + kUserColumns +
             " FROM users WHERE user_id > ? ORDER BY user_id LIMIT ?",
         [&](Statement& s) { s.Bind(1, page.cursor.value_or("")).Bind(2, page.limit + 1); },
@@ -187,7 +173,7 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Result<int64_t> CountUsers() override {
-    auto rows = Rows<int64_t>(
+    auto rows = queries_.Rows<int64_t>(
         "SELECT COUNT(*) FROM users", [](Statement&) {},
         [](const Statement& s) { return s.Int(0); });
     if (!rows.ok()) return rows.status();
@@ -195,7 +181,7 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Status UpdateUser(const User& u) override {
-    return Write(
+    return queries_.Write(
         "UPDATE users SET username = ?, password_hash = ?, role = ?, disabled = ?, "
         "updated_at = ? WHERE user_id = ?",
         [&](Statement& s) {
@@ -207,7 +193,7 @@ class SqliteDomainStore final : public DomainStore {
 
   Status DeleteUser(const std::string& user_id) override {
     // Sessions and tokens go by ON DELETE CASCADE; projects have no foreign key and stay.
-    return Write(
+    return queries_.Write(
         "DELETE FROM users WHERE user_id = ?", [&](Statement& s) { s.Bind(1, user_id); },
         "user '" + user_id + "' not found");
   }
@@ -216,7 +202,7 @@ class SqliteDomainStore final : public DomainStore {
 
   Status CreateSession(const AuthSession& a) override {
     // Copied from the user row, so a session of an unknown user inserts nothing.
-    return Write(
+    return queries_.Write(
         "INSERT INTO auth_sessions (session_id, secret_hash, user_id, csrf_token, created_at, "
         "expires_at, last_seen_at) SELECT ?1, ?2, user_id, ?3, ?4, ?5, ?6 FROM users "
         "WHERE user_id = ?7",
@@ -230,14 +216,14 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Result<AuthSession> FindSession(const std::string& secret_hash) override {
-    return One<AuthSession>(
+    return queries_.One<AuthSession>(
         std::string("SELECT ") + kSessionColumns + " FROM auth_sessions WHERE secret_hash = ?",
         [&](Statement& s) { s.Bind(1, secret_hash); }, ReadSession, "session not found");
   }
 
   Status TouchSession(const std::string& session_id, TimePoint last_seen_at,
                       TimePoint expires_at) override {
-    return Write(
+    return queries_.Write(
         "UPDATE auth_sessions SET last_seen_at = ?, expires_at = ? WHERE session_id = ?",
         [&](Statement& s) {
           s.Bind(1, ToUnixMicros(last_seen_at)).Bind(2, ToUnixMicros(expires_at));
@@ -247,14 +233,14 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Status DeleteSession(const std::string& session_id) override {
-    return Write(
+    return queries_.Write(
         "DELETE FROM auth_sessions WHERE session_id = ?",
         [&](Statement& s) { s.Bind(1, session_id); }, "session '" + session_id + "' not found");
   }
 
   Result<int64_t> DeleteExpiredSessions(TimePoint now) override {
     int64_t deleted = 0;
-    Status st = Write(
+    Status st = queries_.Write(
         "DELETE FROM auth_sessions WHERE expires_at <= ?",
         [&](Statement& s) { s.Bind(1, ToUnixMicros(now)); }, "", "", &deleted);
     if (!st.ok()) return st;
@@ -264,7 +250,7 @@ class SqliteDomainStore final : public DomainStore {
   // --- API tokens ----------------------------------------------------------------------
 
   Status CreateApiToken(const ApiToken& t) override {
-    return Write(
+    return queries_.Write(
         "INSERT INTO api_tokens (token_id, secret_hash, user_id, name, prefix, created_at, "
         "expires_at, last_used_at, revoked_at) "
         "SELECT ?1, ?2, user_id, ?3, ?4, ?5, ?6, ?7, ?8 FROM users WHERE user_id = ?9",
@@ -279,13 +265,13 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Result<ApiToken> FindApiToken(const std::string& secret_hash) override {
-    return One<ApiToken>(
+    return queries_.One<ApiToken>(
         std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE secret_hash = ?",
         [&](Statement& s) { s.Bind(1, secret_hash); }, ReadToken, "API token not found");
   }
 
   Result<std::vector<ApiToken>> ListApiTokens(const std::string& user_id) override {
-    return Rows<ApiToken>(
+    return queries_.Rows<ApiToken>(
         std::string("SELECT ") + kTokenColumns +
             " FROM api_tokens WHERE user_id = ? ORDER BY token_id",
         [&](Statement& s) { s.Bind(1, user_id); }, ReadToken);
@@ -294,7 +280,7 @@ class SqliteDomainStore final : public DomainStore {
   Result<ApiToken> RevokeApiToken(const std::string& token_id, TimePoint when,
                                   const Scope& scope) override {
     // COALESCE keeps the first revocation time; the row still matches, so it is returned.
-    return One<ApiToken>(
+    return queries_.One<ApiToken>(
         std::string("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?1) "
                     "WHERE token_id = ?2 AND (?3 IS NULL OR user_id = ?3) RETURNING ") +
             kTokenColumns,
@@ -305,7 +291,7 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Status TouchApiToken(const std::string& token_id, TimePoint when) override {
-    return Write(
+    return queries_.Write(
         "UPDATE api_tokens SET last_used_at = ? WHERE token_id = ?",
         [&](Statement& s) { s.Bind(1, ToUnixMicros(when)).Bind(2, token_id); },
         "API token '" + token_id + "' not found");
@@ -314,7 +300,7 @@ class SqliteDomainStore final : public DomainStore {
   // --- projects ------------------------------------------------------------------------
 
   Status CreateProject(const Project& p) override {
-    return Write(
+    return queries_.Write(
         "INSERT INTO projects (project_id, user_id, name, description, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [&](Statement& s) {
@@ -325,7 +311,7 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Result<Project> GetProject(const std::string& project_id, const Scope& scope) override {
-    return One<Project>(
+    return queries_.One<Project>(
         std::string("SELECT ") + kProjectColumns +
             " FROM projects WHERE project_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
         [&](Statement& s) { s.Bind(1, project_id).Bind(2, scope.user_id); }, ReadProject,
@@ -340,7 +326,7 @@ class SqliteDomainStore final : public DomainStore {
         std::string("SELECT ") + kProjectColumns + " FROM projects WHERE project_id > ?1";
     if (scope.user_id) sql += " AND user_id = ?3";
     sql += " ORDER BY project_id LIMIT ?2";
-    auto rows = Rows<Project>(
+    auto rows = queries_.Rows<Project>(
         sql,
         [&](Statement& s) {
           s.Bind(1, page.cursor.value_or("")).Bind(2, page.limit + 1);
@@ -352,7 +338,7 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Status UpdateProject(const Project& p, const Scope& scope) override {
-    return Write(
+    return queries_.Write(
         "UPDATE projects SET name = ?1, description = ?2, updated_at = ?3 "
         "WHERE project_id = ?4 AND (?5 IS NULL OR user_id = ?5)",
         [&](Statement& s) {
@@ -364,7 +350,7 @@ class SqliteDomainStore final : public DomainStore {
 
   Status DeleteProject(const std::string& project_id, const Scope& scope) override {
     // Websites, and through them pages, go by ON DELETE CASCADE in the same statement.
-    return Write(
+    return queries_.Write(
         "DELETE FROM projects WHERE project_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
         [&](Statement& s) { s.Bind(1, project_id).Bind(2, scope.user_id); },
         ProjectNotFound(project_id));
@@ -374,7 +360,7 @@ class SqliteDomainStore final : public DomainStore {
 
   Status CreateWebsite(const Website& w) override {
     // Inserts only when the project exists and is the owner's: one statement, no race.
-    return Write(
+    return queries_.Write(
         "INSERT INTO websites (website_id, project_id, user_id, name, start_url, settings, "
         "created_at, updated_at) SELECT ?1, project_id, user_id, ?2, ?3, ?4, ?5, ?6 "
         "FROM projects WHERE project_id = ?7 AND user_id = ?8",
@@ -389,7 +375,7 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Result<Website> GetWebsite(const std::string& website_id, const Scope& scope) override {
-    return One<Website>(
+    return queries_.One<Website>(
         std::string("SELECT ") + kWebsiteColumns +
             " FROM websites WHERE website_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
         [&](Statement& s) { s.Bind(1, website_id).Bind(2, scope.user_id); }, ReadWebsite,
@@ -399,7 +385,7 @@ class SqliteDomainStore final : public DomainStore {
   Result<Listing<Website>> ListWebsites(const std::string& project_id, const PageRequest& page,
                                         const Scope& scope) override {
     A11Y_RETURN_IF_ERROR(CheckPageRequest(page));
-    auto rows = Rows<Website>(
+    auto rows = queries_.Rows<Website>(
         std::string("SELECT ") + kWebsiteColumns +
             " FROM websites WHERE project_id = ?1 AND website_id > ?2 "
             "AND (?3 IS NULL OR user_id = ?3) ORDER BY website_id LIMIT ?4",
@@ -411,17 +397,16 @@ class SqliteDomainStore final : public DomainStore {
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
       // Nothing listed: read only to tell an empty project from one out of scope.
-      auto found =
-          Exists("SELECT 1 FROM projects WHERE project_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
-                 [&](Statement& s) { s.Bind(1, project_id).Bind(2, scope.user_id); });
-      if (!found.ok()) return found.status();
-      if (!*found) return Status::NotFound(ProjectNotFound(project_id));
+      A11Y_RETURN_IF_ERROR(queries_.CheckExists(
+          "SELECT 1 FROM projects WHERE project_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
+          [&](Statement& s) { s.Bind(1, project_id).Bind(2, scope.user_id); },
+          ProjectNotFound(project_id)));
     }
     return ToListing(std::move(*rows), page.limit, &Website::website_id);
   }
 
   Status UpdateWebsite(const Website& w, const Scope& scope) override {
-    return Write(
+    return queries_.Write(
         "UPDATE websites SET name = ?1, start_url = ?2, settings = ?3, updated_at = ?4 "
         "WHERE website_id = ?5 AND (?6 IS NULL OR user_id = ?6)",
         [&](Statement& s) {
@@ -433,7 +418,7 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Status DeleteWebsite(const std::string& website_id, const Scope& scope) override {
-    return Write(
+    return queries_.Write(
         "DELETE FROM websites WHERE website_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
         [&](Statement& s) { s.Bind(1, website_id).Bind(2, scope.user_id); },
         WebsiteNotFound(website_id));
@@ -443,7 +428,7 @@ class SqliteDomainStore final : public DomainStore {
 
   Status AddPage(const Page& p) override {
     // The owner and project come from the website row, which must be the page owner's.
-    return Write(
+    return queries_.Write(
         std::string("INSERT INTO pages (") + kPageColumns +
             ") SELECT ?1, website_id, project_id, user_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
             "?10, ?11, ?12, ?13, ?14, ?15, ?16 FROM websites WHERE website_id = ?17 "
@@ -462,7 +447,7 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Result<Page> GetPage(const std::string& page_id, const Scope& scope) override {
-    return One<Page>(
+    return queries_.One<Page>(
         std::string("SELECT ") + kPageColumns +
             " FROM pages WHERE page_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
         [&](Statement& s) { s.Bind(1, page_id).Bind(2, scope.user_id); }, ReadPage,
@@ -472,7 +457,7 @@ class SqliteDomainStore final : public DomainStore {
   Result<Listing<Page>> ListPages(const PageFilter& f, const Scope& scope) override {
     A11Y_RETURN_IF_ERROR(CheckPageRequest(f.page));
     // instr() rather than LIKE: the substring is literal, '%' and '_' included.
-    auto rows = Rows<Page>(
+    auto rows = queries_.Rows<Page>(
         std::string("SELECT ") + kPageColumns +
             " FROM pages WHERE website_id = ?1 AND page_id > ?2 "
             "AND (?3 IS NULL OR user_id = ?3) AND (?4 IS NULL OR status_code = ?4) "
@@ -487,11 +472,10 @@ class SqliteDomainStore final : public DomainStore {
         ReadPage);
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
-      auto found =
-          Exists("SELECT 1 FROM websites WHERE website_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
-                 [&](Statement& s) { s.Bind(1, f.website_id).Bind(2, scope.user_id); });
-      if (!found.ok()) return found.status();
-      if (!*found) return Status::NotFound(WebsiteNotFound(f.website_id));
+      A11Y_RETURN_IF_ERROR(queries_.CheckExists(
+          "SELECT 1 FROM websites WHERE website_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
+          [&](Statement& s) { s.Bind(1, f.website_id).Bind(2, scope.user_id); },
+          WebsiteNotFound(f.website_id)));
     }
     return ToListing(std::move(*rows), f.page.limit, &Page::page_id);
   }
@@ -505,75 +489,7 @@ class SqliteDomainStore final : public DomainStore {
     return "website '" + id + "' not found";
   }
 
-  // Runs one INSERT/UPDATE/DELETE. No row changed is kNotFound with `missing`; a unique
-  // key taken is kAlreadyExists with `taken`. `changed` receives the row count, when given.
-  Status Write(const std::string& sql, const Binder& bind, const std::string& missing,
-               const std::string& taken = "", int64_t* changed = nullptr) {
-    std::lock_guard<std::mutex> writing(*write_mu_);
-    ScopedLatency timer(latency_);
-    auto lease = pool_->Acquire();
-    if (!lease.ok()) return lease.status();
-    Connection* c = lease->get();
-    auto st = c->Prepare(sql);
-    if (!st.ok()) return st.status();
-    bind(*st);
-    Status run = st->Run();
-    if (run.code() == Status::Code::kAlreadyExists && !taken.empty()) {
-      return Status::AlreadyExists(taken);
-    }
-    A11Y_RETURN_IF_ERROR(run);
-    if (changed) *changed = c->Changes();
-    if (c->Changes() == 0 && !missing.empty()) return Status::NotFound(missing);
-    return Status::Ok();
-  }
-
-  // The first row of `sql` (a SELECT, or with `write` a statement RETURNING the row), or
-  // kNotFound with `missing`.
-  template <typename T>
-  Result<T> One(const std::string& sql, const Binder& bind, T (*read)(const Statement&),
-                const std::string& missing, bool write = false) {
-    std::unique_lock<std::mutex> writing(*write_mu_, std::defer_lock);
-    if (write) writing.lock();
-    ScopedLatency timer(latency_);
-    auto lease = pool_->Acquire();
-    if (!lease.ok()) return lease.status();
-    auto st = lease->get()->Prepare(sql);
-    if (!st.ok()) return st.status();
-    bind(*st);
-    Status status;
-    if (st->Step(&status)) {
-      T row = read(*st);
-      A11Y_RETURN_IF_ERROR(st->Run());  // Finishes the statement (and its write).
-      return row;
-    }
-    if (!status.ok()) return status;
-    return Status::NotFound(missing);
-  }
-
-  template <typename T, typename Read>
-  Result<std::vector<T>> Rows(const std::string& sql, const Binder& bind, Read read) {
-    ScopedLatency timer(latency_);
-    auto lease = pool_->Acquire();
-    if (!lease.ok()) return lease.status();
-    auto st = lease->get()->Prepare(sql);
-    if (!st.ok()) return st.status();
-    bind(*st);
-    std::vector<T> rows;
-    Status status;
-    while (st->Step(&status)) rows.push_back(read(*st));
-    if (!status.ok()) return status;
-    return rows;
-  }
-
-  Result<bool> Exists(const std::string& sql, const Binder& bind) {
-    auto rows = Rows<int64_t>(sql, bind, [](const Statement& s) { return s.Int(0); });
-    if (!rows.ok()) return rows.status();
-    return !rows->empty();
-  }
-
-  ConnectionPool* const pool_;
-  std::mutex* const write_mu_;
-  LatencyHistogram* const latency_;
+  const sqlite::Queries queries_;
 };
 
 }  // namespace
