@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "discovery/ascii.h"
+#include "discovery/url.h"
 
 namespace a11y {
 namespace {
@@ -51,12 +52,7 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-void AppendEscaped(unsigned char byte, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  out->push_back('%');
-  out->push_back(kHex[byte >> 4]);
-  out->push_back(kHex[byte & 0xF]);
-}
+bool IsPatternChar(char c) { return c == '*' || IsLiteralUriChar(c); }
 
 // Puts a rule's pattern or a request's path in one canonical percent-encoded form, so the
 // two compare octet for octet (RFC 9309 section 2.2.2): escapes of unreserved characters
@@ -68,33 +64,11 @@ void AppendEscaped(unsigned char byte, std::string* out) {
 // a path they are plain characters, encoded as "%2A" and "%24" so that a pattern can name
 // them with those escapes (section 2.2.3). A '$' that does not end a pattern is a literal.
 std::string NormalizeForMatching(std::string_view text, bool is_pattern) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (i + 2 < text.size() && IsHexDigit(text[i + 1]) && IsHexDigit(text[i + 2])) {
-        const auto byte =
-            static_cast<unsigned char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-        if (IsUnreserved(static_cast<char>(byte))) {
-          out.push_back(static_cast<char>(byte));
-        } else {
-          AppendEscaped(byte, &out);
-        }
-        i += 2;
-      } else {
-        out += "%25";
-      }
-    } else if (c == '*' && is_pattern) {
-      out.push_back('*');
-    } else if (c == '$' && is_pattern && i + 1 == text.size()) {
-      out.push_back('$');
-    } else if (IsLiteralUriChar(c)) {
-      out.push_back(c);
-    } else {
-      AppendEscaped(static_cast<unsigned char>(c), &out);
-    }
-  }
+  if (!is_pattern) return NormalizePercentEncoding(text, &IsLiteralUriChar);
+  const bool anchored = !text.empty() && text.back() == '$';
+  if (anchored) text.remove_suffix(1);
+  std::string out = NormalizePercentEncoding(text, &IsPatternChar);
+  if (anchored) out.push_back('$');
   return out;
 }
 

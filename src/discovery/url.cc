@@ -121,38 +121,6 @@ void BackslashesToSlashes(std::string* reference) {
   }
 }
 
-// Percent-encoding normalisation of a path or query (RFC 3986 sections 2.1, 2.3, 6.2.2):
-// escapes of unreserved characters are decoded (they are equivalent to the characters),
-// other escapes get upper-case hex, a '%' that starts no valid escape is itself escaped,
-// and every byte that may not appear literally (spaces, controls, non-ASCII, '"', '<',
-// '{', ...) is escaped. A valid escape is never decoded into a reserved character: that
-// would change what the URL means ("%2F" is not a path separator).
-std::string NormalizePercentEncoding(std::string_view text, bool (*allowed)(char)) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (StartsValidEscape(text, i)) {
-        const auto byte =
-            static_cast<unsigned char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-        if (IsUnreserved(static_cast<char>(byte))) {
-          out.push_back(static_cast<char>(byte));
-        } else {
-          AppendEscaped(byte, &out);
-        }
-        i += 2;
-      } else {
-        out += "%25";
-      }
-    } else if (allowed(c)) {
-      out.push_back(c);
-    } else {
-      AppendEscaped(static_cast<unsigned char>(c), &out);
-    }
-  }
-  return out;
-}
 
 // Port digits as written after ':'. Empty means the default (RFC 3986 section 3.2.3 allows
 // "host:" and says to normalise it away); 0 means the port is invalid.
@@ -349,6 +317,33 @@ std::string StripTrackingParams(std::string_view query) {
 int DefaultPort(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
 
 }  // namespace
+
+std::string NormalizePercentEncoding(std::string_view text, bool (*allowed)(char)) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%') {
+      if (StartsValidEscape(text, i)) {
+        const auto byte =
+            static_cast<unsigned char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
+        if (IsUnreserved(static_cast<char>(byte))) {
+          out.push_back(static_cast<char>(byte));
+        } else {
+          AppendEscaped(byte, &out);
+        }
+        i += 2;
+      } else {
+        out += "%25";
+      }
+    } else if (allowed(c)) {
+      out.push_back(c);
+    } else {
+      AppendEscaped(static_cast<unsigned char>(c), &out);
+    }
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------
 // RFC 3986.

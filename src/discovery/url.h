@@ -27,6 +27,14 @@ UriParts SplitUriReference(std::string_view reference);
 // RFC 3986 section 5.2.4.
 std::string RemoveDotSegments(std::string_view path);
 
+// Percent-encoding normalisation (RFC 3986 sections 2.1, 2.3, 6.2.2): escapes of
+// unreserved characters are decoded (they are equivalent to the characters), other escapes
+// get upper-case hex, a '%' that starts no valid escape is itself escaped, and every byte
+// `allowed` refuses (spaces, controls, non-ASCII, '"', '<', '{', ...) is escaped. A valid
+// escape is never decoded into a reserved character: that would change what the URL means
+// ("%2F" is not a path separator).
+std::string NormalizePercentEncoding(std::string_view text, bool (*allowed)(char));
+
 // RFC 3986 section 5.2 (strict: a reference with a scheme is taken as absolute).
 // REQUIRES: base is absolute (has a scheme).
 std::string ResolveReference(std::string_view base, std::string_view reference);
