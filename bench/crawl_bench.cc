@@ -30,6 +30,7 @@ struct Args {
   int max_pages = 100000;
   int concurrency = 16;
   int cancel_trials = 0;
+  int parse_threads = DefaultParseThreads();
   std::string database;
 };
 
@@ -69,6 +70,7 @@ class Bench {
     project_id_ = Must(websites_->CreateProject(user_.user_id, {"bench", ""})).project_id;
     DiscoveryOptions options;
     options.fetch.network = NetworkPolicy::AllowAll();  // The servers are on loopback.
+    options.parse_threads = args.parse_threads;
     RegisterDiscoveryHandler(&handlers_, options);
     WorkerOptions worker_options;
     worker_options.concurrency = 2;
@@ -112,7 +114,7 @@ class Bench {
 
   void Throughput() {
     const Clock::time_point start = Clock::now();
-    const Job job = WaitFinished(StartDiscovery(FastSettings()));
+    const Job job = WaitFinished(StartDiscovery(FastSettings()), 20ms);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (job.status != JobStatus::kCompleted) Die(Status::Internal(job.error.value_or("failed")));
     const int64_t pages = (*job.result)["pages_processed"].get<int64_t>();
@@ -178,6 +180,8 @@ int main(int argc, char** argv) {
   app.add_option("--max-pages", args.max_pages)->capture_default_str();
   app.add_option("--concurrency", args.concurrency, "Requests in flight")->capture_default_str();
   app.add_option("--cancel-trials", args.cancel_trials, "Cancelled crawls to time")
+      ->capture_default_str();
+  app.add_option("--parse-threads", args.parse_threads, "Threads parsing pages")
       ->capture_default_str();
   app.add_option("--database", args.database, "Default: a new SQLite file in /tmp");
   CLI11_PARSE(app, argc, argv);

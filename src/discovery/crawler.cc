@@ -4,12 +4,12 @@
 #include <deque>
 #include <map>
 #include <regex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/hash.h"
-#include "discovery/charset.h"
 #include "discovery/html_page.h"
+#include "discovery/parse_pool.h"
 #include "discovery/robots.h"
 #include "discovery/sitemap.h"
 
@@ -21,6 +21,9 @@ constexpr Micros kPollSlice = std::chrono::milliseconds(50);
 constexpr Micros kLongestWait = std::chrono::seconds(120);  // Retry-After beyond: a failure.
 constexpr Micros kLongestCrawlDelay = std::chrono::seconds(30);
 constexpr int kMaxSitemaps = 50;
+// Fetched pages waiting for or under parsing; beyond it no transfer starts, so a slow
+// parse holds back the fetching instead of piling bodies up in memory.
+constexpr size_t kMaxParseBacklog = 32;
 
 enum class Kind { kPage, kRobots, kSitemap };
 
@@ -65,6 +68,10 @@ Micros Interval(double requests_per_second) {
 
 }  // namespace
 
+int DefaultParseThreads() {
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+}
+
 Json CrawlCheckpoint::ToJson() const {
   Json entries = Json::array();
   for (const FrontierEntry& e : frontier) entries.push_back({e.url, e.depth, e.referrer});
@@ -101,7 +108,10 @@ std::optional<CrawlCheckpoint> CrawlCheckpoint::FromJson(const Json& json) {
 }
 
 struct Crawler::State {
-  explicit State(CrawlConfig c) : config(std::move(c)), fetcher(config.fetch) {
+  explicit State(CrawlConfig c)
+      : config(std::move(c)),
+        fetcher(config.fetch),
+        parser(config.parse_threads, [this] { fetcher.Wakeup(); }) {
     for (const std::string& pattern : config.settings.include_patterns) {
       include.emplace_back(pattern, std::regex::ECMAScript | std::regex::optimize);
     }
@@ -110,12 +120,14 @@ struct Crawler::State {
 
   CrawlConfig config;
   Fetcher fetcher;
+  ParsePool parser;  // After the fetcher: its threads wake the fetcher until they are joined.
   NormalizeOptions normalize;
   std::vector<std::regex> include;
   std::map<std::string, Host> hosts;  // By origin: robots.txt rules are per origin.
   std::unordered_set<std::string> seen;
   std::unordered_set<std::string> documents;
   std::unordered_map<uint64_t, Transfer> in_flight;
+  std::unordered_map<uint64_t, FrontierEntry> parsing;  // Handed to the parser, by fetch id.
   uint64_t next_id = 1;
   size_t queued = 0;
   int sitemaps_pending = 0;  // Queued or in flight.
@@ -197,6 +209,7 @@ struct Crawler::State {
   void StartDue(Clock::time_point now) {
     for (auto& [origin, host] : hosts) {
       while (static_cast<int>(in_flight.size()) < config.max_in_flight &&
+             parsing.size() < kMaxParseBacklog &&
              host.in_flight < settings().concurrency && now >= host.next_start) {
         if (host.robots == Host::Robots::kUnknown) {
           host.robots = Host::Robots::kFetching;
@@ -233,15 +246,17 @@ struct Crawler::State {
   }
 
   bool Done() const {
-    if (!in_flight.empty() || queued > 0 || sitemaps_pending > 0) return false;
-    return true;
+    return in_flight.empty() && parsing.empty() && queued == 0 && sitemaps_pending == 0;
   }
 
   // Until the next transfer may start, at most kPollSlice (transfers finishing wake the
   // poll earlier).
   Micros PollTimeout(Clock::time_point now) const {
     Micros wait = kPollSlice;
-    if (static_cast<int>(in_flight.size()) >= config.max_in_flight) return wait;
+    if (static_cast<int>(in_flight.size()) >= config.max_in_flight ||
+        parsing.size() >= kMaxParseBacklog) {
+      return wait;  // A finished transfer or parse wakes the poll.
+    }
     for (const auto& [origin, host] : hosts) {
       const bool can_start = host.robots != Host::Robots::kFetching &&
                              host.in_flight < settings().concurrency &&
@@ -324,10 +339,32 @@ struct Crawler::State {
     return true;
   }
 
-  void OnPage(CrawlSink& sink, Host& host, Transfer& transfer, FetchResult& result,
-              Clock::time_point now) {
+  // A page's fetch ended: an HTML body goes to the parser, anything else is recorded now.
+  void OnFetched(CrawlSink& sink, Host& host, Transfer& transfer, uint64_t id,
+                 FetchResult& result, Clock::time_point now) {
     if (RetryLater(host, transfer, result, now)) return;
-    const FrontierEntry& entry = transfer.entry;
+    if (!result.error && result.status_code >= 400) {
+      result.error = "HTTP " + std::to_string(result.status_code);
+    }
+    if (!result.error && !result.body_skipped) {
+      parsing.emplace(id, std::move(transfer.entry));
+      parser.Submit(id, std::move(result));
+      return;
+    }
+    Record(sink, transfer.entry, result, nullptr);
+  }
+
+  void OnParsed(CrawlSink& sink, ParsedPage& parsed) {
+    auto it = parsing.find(parsed.id);
+    const FrontierEntry entry = std::move(it->second);
+    parsing.erase(it);
+    Record(sink, entry, parsed.fetch, &parsed);
+  }
+
+  // Stores a fetched page and follows its links (`parsed` is null for a page with no HTML
+  // body: failed, or of another type).
+  void Record(CrawlSink& sink, const FrontierEntry& entry, const FetchResult& result,
+              const ParsedPage* parsed) {
     DiscoveredPage page;
     page.url = entry.url;
     page.depth = entry.depth;
@@ -339,28 +376,25 @@ struct Crawler::State {
       page.final_url = final_url->ToString();
       if (InScope(*final_url)) seen.insert(*page.final_url);  // Fetched: not again.
     }
-    if (!result.error && result.status_code >= 400) {
-      result.error = "HTTP " + std::to_string(result.status_code);
-    }
     ++progress.counts.pages_processed;
     progress.current_depth = entry.depth;
     if (result.error) {
       page.fetch_error = *result.error;
       ++progress.counts.pages_failed;
       Failed(entry.url, *result.error);
-    } else if (!result.body_skipped) {
+    } else if (parsed) {
       page.size_bytes = result.size_bytes;
-      page.content_hash = Sha256Hex(result.body);
-      const HtmlPage html = ParseHtmlPage(DecodeToUtf8(result.body, result.content_type));
-      page.title = html.title;
+      page.content_hash = parsed->content_hash;
+      page.title = parsed->html.title;
       // Links of a page the site redirected elsewhere belong to that other site.
       if (!final_url || InScope(*final_url)) {
-        FollowLinks(sink, html, final_url ? *final_url : *NormalizeHttpUrl(entry.url, normalize),
-                    entry);
+        FollowLinks(sink, parsed->html,
+                    final_url ? *final_url : *NormalizeHttpUrl(entry.url, normalize), entry);
       }
     }
     sink.AddPage(std::move(page));
     ++unflushed;
+    sink.Progress(progress, queued);
   }
 
   void FollowLinks(CrawlSink& sink, const HtmlPage& html, const HttpUrl& page_url,
@@ -394,6 +428,7 @@ struct Crawler::State {
     for (const auto& [id, transfer] : in_flight) {
       if (transfer.kind == Kind::kPage) checkpoint.frontier.push_back(transfer.entry);
     }
+    for (const auto& [id, entry] : parsing) checkpoint.frontier.push_back(entry);
     for (const auto& [origin, host] : hosts) {
       checkpoint.frontier.insert(checkpoint.frontier.end(), host.queue.begin(), host.queue.end());
     }
@@ -456,12 +491,10 @@ Crawler::Outcome Crawler::Run(CrawlSink& sink, const std::function<bool()>& stop
       switch (transfer.kind) {
         case Kind::kRobots: s.OnRobots(host, transfer.origin, result, now); break;
         case Kind::kSitemap: s.OnSitemap(result); break;
-        case Kind::kPage:
-          s.OnPage(sink, host, transfer, result, now);
-          sink.Progress(s.progress, s.queued);
-          break;
+        case Kind::kPage: s.OnFetched(sink, host, transfer, result.id, result, now); break;
       }
     }
+    for (ParsedPage& parsed : s.parser.TakeParsed()) s.OnParsed(sink, parsed);
     if (s.unflushed >= s.config.batch_pages ||
         (s.unflushed > 0 && now - s.last_flush >= s.config.batch_interval)) {
       if (Status flushed = s.Flush(sink); !flushed.ok()) {

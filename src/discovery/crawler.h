@@ -17,6 +17,9 @@
 
 namespace a11y {
 
+// One per core, at most 4.
+int DefaultParseThreads();
+
 struct CrawlConfig {
   HttpUrl start;
   CrawlSettings settings;
@@ -27,6 +30,9 @@ struct CrawlConfig {
   size_t batch_pages = 250;
   Micros batch_interval = std::chrono::milliseconds(250);
   int max_retries = 2;  // Of a page answered 429 or 503.
+  // Threads parsing fetched pages while the crawl loop goes on (HTML5 parsing is most of a
+  // crawl's CPU).
+  int parse_threads = DefaultParseThreads();
 };
 
 struct FrontierEntry {

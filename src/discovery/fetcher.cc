@@ -200,6 +200,8 @@ void Fetcher::Poll(Micros timeout, std::vector<FetchResult>* finished) {
   collect();
 }
 
+void Fetcher::Wakeup() { curl_multi_wakeup(impl_->multi); }
+
 void Fetcher::AbortAll() {
   for (auto& [easy, transfer] : impl_->transfers) {
     curl_multi_remove_handle(impl_->multi, easy);

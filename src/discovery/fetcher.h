@@ -60,6 +60,8 @@ class Fetcher {
   // Moves transfers on for up to `timeout` (less when one finishes) and appends the
   // finished ones to `finished`.
   void Poll(Micros timeout, std::vector<FetchResult>* finished);
+  // Makes a Poll waiting on another thread return now. Thread-safe.
+  void Wakeup();
   // Aborts every transfer in flight (their results are dropped).
   void AbortAll();
   size_t in_flight() const;

@@ -64,7 +64,7 @@ class ScrapingJob : public JobHandler {
   Outcome Run(JobContext& context) override {
     const Job& job = context.job();
     auto website = context.store().domain().GetWebsite(job.website_id, Scope::Admin());
-    if (!website.ok()) return Unavailable(website.status(), "website " + job.website_id);
+    if (!website.ok()) return FailOrRetry(website.status(), "website " + job.website_id);
     CrawlConfig config = ConfigFor(job, *website);
     auto start = NormalizeHttpUrl(StartUrl(job, *website));
     if (!start) return Outcome::Failed("the start URL is not an absolute http(s) URL");
@@ -72,7 +72,7 @@ class ScrapingJob : public JobHandler {
     Crawler crawler(config);
 
     auto run = ResumeOrCreateRun(context, *website, crawler);
-    if (!run.ok()) return Unavailable(run.status(), "the discovery run");
+    if (!run.ok()) return FailOrRetry(run.status(), "the discovery run");
     RunSink sink(context, run->run_id);
     CancellationToken& cancel = context.cancellation();
     const Crawler::Outcome outcome = crawler.Run(sink, [&] { return cancel.IsCancelled(); });
@@ -80,7 +80,8 @@ class ScrapingJob : public JobHandler {
   }
 
  private:
-  static Outcome Unavailable(const Status& status, const std::string& what) {
+  // A missing object will not come back: the job fails. Anything else may pass: retry.
+  static Outcome FailOrRetry(const Status& status, const std::string& what) {
     if (status.code() == Status::Code::kNotFound) {
       return Outcome::Failed(what + " no longer exists");
     }
@@ -98,6 +99,7 @@ class ScrapingJob : public JobHandler {
         job.metadata.contains("settings") ? job.metadata["settings"] : website.settings);
     config.fetch = options_.fetch;
     config.max_in_flight = options_.max_in_flight;
+    config.parse_threads = options_.parse_threads;
     return config;
   }
 
@@ -110,7 +112,9 @@ class ScrapingJob : public JobHandler {
     if (job.checkpoint && job.checkpoint->is_object() && job.checkpoint->contains("run_id")) {
       auto run = runs.GetRun((*job.checkpoint)["run_id"].get<std::string>(), Scope::Admin());
       auto state = CrawlCheckpoint::FromJson(job.checkpoint->value("crawl", Json::object()));
-      if (run.ok() && state) {
+      // A run that ended (the job failed or was cancelled, and is now retried) is not
+      // continued: the retry is a new run.
+      if (run.ok() && run->status == "running" && state) {
         auto fetched = runs.ProcessedUrls(run->run_id);
         if (!fetched.ok()) return fetched.status();
         crawler.Restore(*state, *fetched);

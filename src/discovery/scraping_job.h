@@ -5,6 +5,7 @@
 // worker stopped, fetching again only what was in flight.
 #pragma once
 
+#include "discovery/crawler.h"
 #include "discovery/fetcher.h"
 #include "jobs/handler.h"
 
@@ -14,6 +15,7 @@ namespace a11y {
 struct DiscoveryOptions {
   FetchOptions fetch;  // Timeouts, body cap, user agent and the network policy.
   int max_in_flight = 64;
+  int parse_threads = DefaultParseThreads();
 };
 
 void RegisterDiscoveryHandler(HandlerRegistry* registry, DiscoveryOptions options);
