@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,7 +15,9 @@
 #include "discovery/crawler.h"
 #include "jobs/job_manager.h"
 #include "store/domain_store.h"
+#include "tests/support/nginx_server.h"
 #include "tests/support/site_generator.h"
+#include "tests/support/test_database.h"
 
 namespace a11y::testing {
 
@@ -152,5 +156,39 @@ inline std::set<std::string> PresentUrls(DomainStore& domain, const std::string&
   }
   return urls;
 }
+
+// Parameterised by backend: a fresh database with a store and JobManager on it, and nginx
+// serving an empty folder (site_dir_) for the test to generate a site into.
+class CrawlJobFixture : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    A11Y_REQUIRE_DATABASE(db, GetParam());
+    db_ = std::move(db);
+    store_ = db_->OpenStore(Env::Default());
+    ASSERT_NE(store_, nullptr);
+    manager_ = std::make_unique<JobManager>(store_.get(), Env::Default());
+    dir_ = std::filesystem::temp_directory_path() /
+           ("a11y-crawl-" + NewSortableId(Env::Default()->Now()));
+    site_dir_ = dir_ / "site";
+    std::filesystem::create_directories(site_dir_);
+    auto started = NginxServer::Start(site_dir_);
+    if (!started.ok()) GTEST_SKIP() << "nginx is not available: " << started.status().ToString();
+    nginx_ = std::move(*started);
+    base_ = nginx_->base_url();
+  }
+
+  void TearDown() override {
+    nginx_.reset();
+    if (!HasFailure()) std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<JobStore> store_;
+  std::unique_ptr<JobManager> manager_;
+  std::filesystem::path dir_;       // Kept when a test fails: logs and the site.
+  std::filesystem::path site_dir_;  // What nginx serves.
+  std::unique_ptr<NginxServer> nginx_;
+  std::string base_;  // nginx's "http://127.0.0.1:PORT".
+};
 
 }  // namespace a11y::testing

@@ -22,20 +22,11 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class DiscoveryJobTest : public ::testing::TestWithParam<std::string> {
+class DiscoveryJobTest : public CrawlJobFixture {
  protected:
   void SetUp() override {
-    A11Y_REQUIRE_DATABASE(db, GetParam());
-    db_ = std::move(db);
-    store_ = db_->OpenStore(Env::Default());
-    ASSERT_NE(store_, nullptr);
-    manager_ = std::make_unique<JobManager>(store_.get(), Env::Default());
-    root_ = fs::temp_directory_path() / ("a11y-job-site-" + NewSortableId(Env::Default()->Now()));
-    fs::create_directories(root_);
-    auto started = NginxServer::Start(root_);
-    if (!started.ok()) GTEST_SKIP() << "nginx is not available: " << started.status().ToString();
-    nginx_ = std::move(*started);
-    base_ = nginx_->base_url();
+    CrawlJobFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     DiscoveryOptions options;
     options.fetch = LoopbackFetch();
     RegisterDiscoveryHandler(&handlers_, options);
@@ -44,8 +35,7 @@ class DiscoveryJobTest : public ::testing::TestWithParam<std::string> {
 
   void TearDown() override {
     if (worker_) worker_->Shutdown();
-    nginx_.reset();
-    fs::remove_all(root_);
+    CrawlJobFixture::TearDown();
   }
 
   void StartWorker() {
@@ -81,14 +71,8 @@ class DiscoveryJobTest : public ::testing::TestWithParam<std::string> {
     return testing::PresentUrls(store_->domain(), website_.website_id);
   }
 
-  std::unique_ptr<TestDatabase> db_;
-  std::unique_ptr<JobStore> store_;
-  std::unique_ptr<JobManager> manager_;
   HandlerRegistry handlers_;
   std::unique_ptr<Worker> worker_;
-  fs::path root_;
-  std::unique_ptr<NginxServer> nginx_;
-  std::string base_;
   Website website_;
 };
 
@@ -96,7 +80,7 @@ TEST_P(DiscoveryJobTest, StoresEveryPageTheRunAndTheDocumentsWithProgressDetails
   SiteSpec spec;
   spec.pages = 80;
   spec.documents = 4;
-  const GeneratedSite site = GenerateSite(root_, base_, spec);
+  const GeneratedSite site = GenerateSite(site_dir_, base_, spec);
   StartWorker();
   const Job job = WaitFinished(StartDiscovery(LoopbackSettings()));
   ASSERT_EQ(job.status, JobStatus::kCompleted) << job.error.value_or("");
@@ -145,15 +129,15 @@ TEST_P(DiscoveryJobTest, ARerunUpdatesPagesInPlaceAndMarksThoseNoLongerFound) {
   SiteSpec spec;
   spec.pages = 60;
   spec.cross_links_per_page = 0;  // A tree: cutting it cuts whole branches off.
-  GenerateSite(root_, base_, spec);
+  GenerateSite(site_dir_, base_, spec);
   StartWorker();
   ASSERT_EQ(WaitFinished(StartDiscovery(LoopbackSettings())).status, JobStatus::kCompleted);
   const std::map<std::string, Page> before = StoredPages();
 
-  fs::remove_all(root_);
-  fs::create_directories(root_);
+  fs::remove_all(site_dir_);
+  fs::create_directories(site_dir_);
   spec.pages = 20;
-  const GeneratedSite smaller = GenerateSite(root_, base_, spec);
+  const GeneratedSite smaller = GenerateSite(site_dir_, base_, spec);
   const Job second = WaitFinished(StartDiscovery(LoopbackSettings()));
   ASSERT_EQ(second.status, JobStatus::kCompleted) << second.error.value_or("");
 
@@ -176,7 +160,7 @@ TEST_P(DiscoveryJobTest, ARerunUpdatesPagesInPlaceAndMarksThoseNoLongerFound) {
 }
 
 TEST_P(DiscoveryJobTest, CancellingStopsTheCrawlAndKeepsThePagesFound) {
-  GenerateSite(root_, base_, SiteOf(300));
+  GenerateSite(site_dir_, base_, SiteOf(300));
   CrawlSettings slow = LoopbackSettings();
   slow.requests_per_second = 20;
   slow.concurrency = 2;
@@ -202,7 +186,7 @@ TEST_P(DiscoveryJobTest, CancellingStopsTheCrawlAndKeepsThePagesFound) {
 }
 
 TEST_P(DiscoveryJobTest, AStartUrlOnAPrivateAddressFailsTheJobWithTheReason) {
-  GenerateSite(root_, base_, SiteOf(5));
+  GenerateSite(site_dir_, base_, SiteOf(5));
   handlers_ = HandlerRegistry();
   RegisterDiscoveryHandler(&handlers_, DiscoveryOptions{});  // The default: public only.
   StartWorker();

@@ -21,27 +21,11 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class DiscoveryResumeTest : public ::testing::TestWithParam<std::string> {
+class DiscoveryResumeTest : public CrawlJobFixture {
  protected:
-  void SetUp() override {
-    A11Y_REQUIRE_DATABASE(db, GetParam());
-    db_ = std::move(db);
-    store_ = db_->OpenStore(Env::Default());
-    ASSERT_NE(store_, nullptr);
-    manager_ = std::make_unique<JobManager>(store_.get(), Env::Default());
-    dir_ = fs::temp_directory_path() /
-           ("a11y-resume-" + std::to_string(getpid()) + "-" + GetParam());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "site");
-    auto started = NginxServer::Start(dir_ / "site");
-    if (!started.ok()) GTEST_SKIP() << "nginx is not available: " << started.status().ToString();
-    nginx_ = std::move(*started);
-  }
-
   void TearDown() override {
     workers_.clear();
-    nginx_.reset();
-    if (!HasFailure()) fs::remove_all(dir_);
+    CrawlJobFixture::TearDown();
   }
 
   ChildProcess* StartWorker(const std::string& id) {
@@ -62,17 +46,12 @@ class DiscoveryResumeTest : public ::testing::TestWithParam<std::string> {
     return job;
   }
 
-  std::unique_ptr<TestDatabase> db_;
-  std::unique_ptr<JobStore> store_;
-  std::unique_ptr<JobManager> manager_;
-  fs::path dir_;
-  std::unique_ptr<NginxServer> nginx_;
   std::vector<std::unique_ptr<ChildProcess>> workers_;
 };
 
 TEST_P(DiscoveryResumeTest, AKilledWorkersCrawlResumesWithoutStartingOver) {
   const std::string base = nginx_->base_url();
-  const GeneratedSite site = GenerateSite(dir_ / "site", base, SiteOf(400));
+  const GeneratedSite site = GenerateSite(site_dir_, base, SiteOf(400));
   CrawlSettings settings = LoopbackSettings();
   settings.requests_per_second = 100;  // About four seconds: time to kill it halfway.
   settings.concurrency = 4;
