@@ -64,7 +64,7 @@ class ScrapingJob : public JobHandler {
   Outcome Run(JobContext& context) override {
     const Job& job = context.job();
     auto website = context.store().domain().GetWebsite(job.website_id, Scope::Admin());
-    if (!website.ok()) return FailOrRetry(website.status(), "website " + job.website_id);
+    if (!website.ok()) return FailOrRetry(website.status());
     CrawlConfig config = ConfigFor(job, *website);
     auto start = NormalizeHttpUrl(StartUrl(job, *website));
     if (!start) return Outcome::Failed("the start URL is not an absolute http(s) URL");
@@ -72,7 +72,7 @@ class ScrapingJob : public JobHandler {
     Crawler crawler(config);
 
     auto run = ResumeOrCreateRun(context, *website, crawler);
-    if (!run.ok()) return FailOrRetry(run.status(), "the discovery run");
+    if (!run.ok()) return FailOrRetry(run.status());
     RunSink sink(context, run->run_id);
     CancellationToken& cancel = context.cancellation();
     const Crawler::Outcome outcome = crawler.Run(sink, [&] { return cancel.IsCancelled(); });
@@ -81,10 +81,8 @@ class ScrapingJob : public JobHandler {
 
  private:
   // A missing object will not come back: the job fails. Anything else may pass: retry.
-  static Outcome FailOrRetry(const Status& status, const std::string& what) {
-    if (status.code() == Status::Code::kNotFound) {
-      return Outcome::Failed(what + " no longer exists");
-    }
+  static Outcome FailOrRetry(const Status& status) {
+    if (status.code() == Status::Code::kNotFound) return Outcome::Failed(status.ToString());
     return Outcome::Retry(status.ToString());
   }
 
