@@ -109,10 +109,13 @@ class ScrapingJob : public JobHandler {
     DiscoveryStore& runs = context.store().discovery();
     if (job.checkpoint && job.checkpoint->is_object() && job.checkpoint->contains("run_id")) {
       auto run = runs.GetRun((*job.checkpoint)["run_id"].get<std::string>(), Scope::Admin());
-      auto state = CrawlCheckpoint::FromJson(job.checkpoint->value("crawl", Json::object()));
+      const auto state =
+          CrawlCheckpoint::FromJson(job.checkpoint->value("crawl", Json::object()));
       // A run that ended (the job failed or was cancelled, and is now retried) is not
-      // continued: the retry is a new run.
-      if (run.ok() && run->status == "running" && state) {
+      // continued: the retry is a new run. A run with no crawl state yet died before its
+      // first batch: it starts over, as itself.
+      if (run.ok() && run->status == "running") {
+        if (!state) return run;
         auto fetched = runs.ProcessedUrls(run->run_id);
         if (!fetched.ok()) return fetched.status();
         crawler.Restore(*state, *fetched);
