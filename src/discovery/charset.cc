@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "discovery/ascii.h"
+#include "core/ascii.h"
 
 namespace a11y {
 namespace {

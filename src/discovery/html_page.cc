@@ -7,7 +7,7 @@
 #include <memory>
 #include <utility>
 
-#include "discovery/ascii.h"
+#include "core/ascii.h"
 #include "discovery/markup_guard.h"
 
 namespace a11y {

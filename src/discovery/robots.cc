@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "discovery/ascii.h"
+#include "core/ascii.h"
 #include "discovery/url.h"
 
 namespace a11y {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-#include "discovery/ascii.h"
+#include "core/ascii.h"
 
 namespace a11y {
 namespace {
@@ -47,12 +47,6 @@ void AppendEscaped(unsigned char byte, std::string* out) {
   out->push_back('%');
   out->push_back(kHex[byte >> 4]);
   out->push_back(kHex[byte & 0xF]);
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ToLowerAscii(c);
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -112,7 +106,7 @@ std::string StripWhitespace(std::string_view input) {
 // are relative to an http(s) base here, so they get the same treatment.
 void BackslashesToSlashes(std::string* reference) {
   const std::optional<size_t> colon = SchemeColon(*reference);
-  if (colon && !IsSpecialScheme(ToLower(std::string_view(*reference).substr(0, *colon)))) {
+  if (colon && !IsSpecialScheme(ToLowerAscii(std::string_view(*reference).substr(0, *colon)))) {
     return;
   }
   for (char& c : *reference) {
@@ -253,7 +247,7 @@ std::optional<HostAndPort> ParseAuthority(std::string_view authority) {
     // names a host a public web crawler can reach.
     const std::string_view literal = authority.substr(1, close - 1);
     if (!IsIpv6Address(literal)) return std::nullopt;
-    result.host = "[" + ToLower(literal) + "]";
+    result.host = "[" + ToLowerAscii(literal) + "]";
     const std::string_view rest = authority.substr(close + 1);
     if (!rest.empty()) {
       if (rest[0] != ':') return std::nullopt;
@@ -495,7 +489,7 @@ std::optional<HttpUrl> NormalizeHttpUrl(std::string_view absolute_url,
   const UriParts parts = SplitUriReference(text);
 
   HttpUrl url;
-  url.scheme = ToLower(parts.scheme);
+  url.scheme = ToLowerAscii(parts.scheme);
   if (!IsSpecialScheme(url.scheme)) return std::nullopt;
   if (!parts.authority) return std::nullopt;
   std::optional<HostAndPort> host_and_port = ParseAuthority(*parts.authority);

@@ -13,6 +13,7 @@
 #include <boost/beast/http/read.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/ascii.h"
 #include "http/url.h"
 
 namespace a11y::http {
@@ -33,10 +34,6 @@ constexpr std::chrono::milliseconds kLingerTime{1000};
 
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == beast_http::make_error_code(beast_http::error::bad_method).category();
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ToLowerAscii(a) == ToLowerAscii(b);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/ascii.h"
 #include "http/url.h"
 
 namespace a11y::http {

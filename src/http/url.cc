@@ -65,12 +65,4 @@ std::string_view TargetQuery(std::string_view target) {
   return query.substr(0, query.find('#'));
 }
 
-std::string ToLowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 }  // namespace a11y::http

@@ -24,7 +24,4 @@ std::string_view TargetPath(std::string_view target);
 // The query of a request target without the '?', or "" when there is none.
 std::string_view TargetQuery(std::string_view target);
 
-// ASCII lower-casing, for header names.
-std::string ToLowerAscii(std::string_view text);
-
 }  // namespace a11y::http

@@ -1,6 +1,6 @@
-// ASCII helpers for the discovery parsers (URLs, robots.txt, HTML, charsets). Their
-// keywords (schemes, hosts, robots.txt fields, tag names, charset labels) are ASCII and
-// case-insensitive; locale-dependent <cctype> is wrong for them.
+// ASCII helpers for protocol text: HTTP header names, URLs, robots.txt, HTML, charset
+// labels. Their keywords are ASCII and case-insensitive; locale-dependent <cctype> is
+// wrong for them.
 #pragma once
 
 #include <algorithm>
