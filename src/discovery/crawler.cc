@@ -240,9 +240,12 @@ struct Crawler::State {
     }
   }
 
+  // Frontier URLs are normalised ("scheme://host[:port]/path?query"), so the path and
+  // query are what follows the authority: no need to parse the URL again.
   static bool Allowed(const Host& host, const std::string& url) {
-    auto parsed = NormalizeHttpUrl(url, {false, 4096});
-    return parsed && host.rules.IsAllowed(parsed->PathAndQuery());
+    const size_t path = url.find('/', url.find("://") + 3);
+    return host.rules.IsAllowed(path == std::string::npos ? std::string_view("/")
+                                                          : std::string_view(url).substr(path));
   }
 
   bool Done() const {
