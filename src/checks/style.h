@@ -1,0 +1,113 @@
+// A CSS cascade good enough for accessibility decisions: the page's <style> sheets and
+// style="" attributes, selectors matched with specificity, !important, inheritance, and
+// the computed values the rules read (colours, font, outline, display, visibility...).
+// There is no layout and no script: what cannot be known without a browser is reported as
+// unknown (see `Color::known` and `ComputedStyle::background_unknown`), never guessed.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/dom.h"
+
+namespace a11y::checks {
+
+struct Color {
+  double r = 0, g = 0, b = 0;  // 0..255
+  double a = 1;                // 0..1
+  bool known = true;           // False for currentColor loops, var(), unparsable values.
+  static Color Black() { return {0, 0, 0, 1}; }
+  static Color White() { return {255, 255, 255, 1}; }
+  static Color Transparent() { return {0, 0, 0, 0}; }
+  bool transparent() const { return known && a == 0; }
+};
+
+// Parses a CSS colour: #rgb, #rgba, #rrggbb, #rrggbbaa, rgb()/rgba() (comma or space
+// syntax, percentages), hsl()/hsla(), the 148 named colours and transparent.
+std::optional<Color> ParseColor(std::string_view value);
+// `top` painted over `bottom` (alpha compositing); the result is opaque if `bottom` is.
+Color Blend(const Color& top, const Color& bottom);
+// WCAG 2 relative luminance and contrast ratio (1..21) of two opaque colours.
+double RelativeLuminance(const Color& c);
+double ContrastRatio(const Color& a, const Color& b);
+
+// Element states a style can be computed in, for :focus / :hover rules.
+enum StyleState : unsigned { kNoState = 0, kFocus = 1, kHover = 2, kFocusVisible = 4 };
+
+struct ComputedStyle {
+  // Every property that the cascade set on this element or inherited, by lower-case name,
+  // value as specified after the cascade (with !important stripped). Shorthands are kept as
+  // written and the longhands the rules read are also expanded (outline, border, background,
+  // font, margin/padding are expanded).
+  std::map<std::string, std::string, std::less<>> properties;
+  // The property's value or "" when unset.
+  std::string_view Get(std::string_view name) const;
+  // True when this element's own declarations (sheet or style="") set the property, rather
+  // than it being inherited or initial.
+  bool Declared(std::string_view name) const;
+  std::vector<std::string> declared;  // Names of the properties set on the element itself.
+
+  Color color = Color::Black();                      // Inherited.
+  Color background_color = Color::Transparent();     // This element's own.
+  bool background_image = false;    // A background-image / gradient is set on this element.
+  double font_size_px = 16;         // Inherited; em, rem, %, pt, px, keywords resolved.
+  int font_weight = 400;            // Inherited; bold = 700, bolder/lighter relative.
+  std::string font_style = "normal";
+  std::string display = "inline";   // Not inherited; the UA default per element (block for
+                                    // div, none for head/script/style/[hidden]...).
+  std::string visibility = "visible";  // Inherited.
+  double opacity = 1;
+  std::string outline_style = "none";
+  double outline_width_px = 0;      // 0 when style is none.
+  Color outline_color = Color::Black();
+  double outline_offset_px = 0;
+  std::string box_shadow;           // As written, "" or "none" when unset.
+  std::string position = "static";
+  std::string clip_path;
+  std::string text_decoration_line = "none";
+};
+
+class StyleResolver {
+ public:
+  explicit StyleResolver(const Document& doc);
+  ~StyleResolver();
+  StyleResolver(const StyleResolver&) = delete;
+  StyleResolver& operator=(const StyleResolver&) = delete;
+
+  // The computed style of `element` in `state` (cached per element for kNoState).
+  const ComputedStyle& Of(const Node& element) const;
+  ComputedStyle OfInState(const Node& element, unsigned state) const;
+
+  // display:none on the element or an ancestor, or the [hidden] attribute (which the UA
+  // sheet turns into display:none).
+  bool IsDisplayNone(const Node& element) const;
+  // Not rendered: display none on it or an ancestor, or visibility hidden/collapse on it.
+  bool IsInvisible(const Node& element) const;
+
+  // The colour the text of `element` is painted on: its own and its ancestors' background
+  // colours composited over white. Unknown (known=false) when an element on the way has a
+  // background image or gradient, or is positioned out of flow over something we cannot
+  // see — a browser would be needed.
+  Color EffectiveBackground(const Node& element) const;
+
+  // The page's rules, for rules that look at sheets themselves (media queries used,
+  // @keyframes, animation, !important colour declarations...).
+  struct SheetRule {
+    std::string selector;        // As written ("" for at-rules without a prelude).
+    std::string media;           // The enclosing @media condition, "" when none.
+    std::string at_rule;         // "keyframes", "font-face"... or "" for style rules.
+    std::vector<std::pair<std::string, std::string>> declarations;  // name, value.
+    const Node* owner = nullptr;  // The <style> element it came from.
+  };
+  const std::vector<SheetRule>& sheet_rules() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace a11y::checks
