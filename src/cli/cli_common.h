@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "discovery/fetcher.h"
 #include "jobs/handler.h"
 #include "jobs/job_manager.h"
 #include "store/job_store.h"
@@ -58,6 +59,8 @@ struct CrawlerArgs {
   std::string request_timeout = "30s";
 };
 void AddCrawlerOptions(CLI::App* command, CrawlerArgs* args);
+// The fetch settings (network policy, timeout) `args` give; kInvalidArgument when bad.
+Result<FetchOptions> FetchOptionsFrom(const CrawlerArgs& args);
 // Registers the handler of every job type, the crawler configured from `args`.
 // kInvalidArgument for a bad network or duration.
 Status RegisterHandlers(const CrawlerArgs& args, HandlerRegistry* handlers);
@@ -67,5 +70,7 @@ void AddWorkerCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
 void AddMigrateCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddServeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddUserCommands(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddCheckCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddRulesCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 
 }  // namespace a11y::cli

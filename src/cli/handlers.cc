@@ -15,8 +15,8 @@ void AddCrawlerOptions(CLI::App* command, CrawlerArgs* args) {
       ->capture_default_str();
 }
 
-Status RegisterHandlers(const CrawlerArgs& args, HandlerRegistry* handlers) {
-  DiscoveryOptions discovery;
+Result<FetchOptions> FetchOptionsFrom(const CrawlerArgs& args) {
+  FetchOptions fetch;
   std::vector<IpNetwork> allowed;
   for (const std::string& text : args.allow_networks) {
     auto network = IpNetwork::Parse(text);
@@ -24,10 +24,18 @@ Status RegisterHandlers(const CrawlerArgs& args, HandlerRegistry* handlers) {
                                                       network.status().message());
     allowed.push_back(*network);
   }
-  discovery.fetch.network = NetworkPolicy(std::move(allowed));
-  if (!ParseDuration(args.request_timeout, &discovery.fetch.request_timeout)) {
+  fetch.network = NetworkPolicy(std::move(allowed));
+  if (!ParseDuration(args.request_timeout, &fetch.request_timeout)) {
     return Status::InvalidArgument("--crawler-timeout takes a duration such as 30s");
   }
+  return fetch;
+}
+
+Status RegisterHandlers(const CrawlerArgs& args, HandlerRegistry* handlers) {
+  auto fetch = FetchOptionsFrom(args);
+  if (!fetch.ok()) return fetch.status();
+  DiscoveryOptions discovery;
+  discovery.fetch = std::move(*fetch);
   RegisterDiagnosticHandlers(handlers);
   RegisterDiscoveryHandler(handlers, std::move(discovery));
   return Status::Ok();

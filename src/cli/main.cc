@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   AddWorkerCommand(app, options, &exit_code);
   AddServeCommand(app, options, &exit_code);
   AddUserCommands(app, options, &exit_code);
+  AddCheckCommand(app, options, &exit_code);
+  AddRulesCommand(app, options, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,47 @@
+#include "checks/report_json.h"
+
+namespace a11y::checks {
+
+nlohmann::json ReportToJson(std::string_view input, const PageReport& report) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const Finding& finding : report.findings) {
+    nlohmann::json wcag = nlohmann::json::array();
+    for (std::string_view criterion : finding.rule->wcag) wcag.push_back(criterion);
+    findings.push_back({{"code", finding.rule->code},
+                        {"type", ToString(finding.rule->type)},
+                        {"impact", ToString(finding.rule->impact)},
+                        {"wcag", std::move(wcag)},
+                        {"xpath", finding.xpath},
+                        {"selector", finding.selector},
+                        {"snippet", finding.snippet},
+                        {"message", finding.message}});
+  }
+  nlohmann::json act = nlohmann::json::array();
+  for (const ActOutcome& outcome : report.act) {
+    act.push_back(
+        {{"rule", outcome.rule}, {"outcome", outcome.outcome}, {"targets", outcome.targets}});
+  }
+  return {{"input", input}, {"findings", std::move(findings)}, {"act", std::move(act)}};
+}
+
+std::string ReportToText(std::string_view input, const PageReport& report) {
+  std::string text;
+  for (const Finding& finding : report.findings) {
+    text += std::string(input) + ":" + std::to_string(finding.line) + ": " +
+            std::string(ToString(finding.rule->type)) + " " + std::string(finding.rule->code);
+    if (!finding.rule->wcag.empty()) {
+      text += " [";
+      for (size_t i = 0; i < finding.rule->wcag.size(); ++i) {
+        text += (i > 0 ? ", " : "") + std::string(finding.rule->wcag[i]);
+      }
+      text += "]";
+    }
+    text += " " + finding.snippet + "\n    " + finding.message + "\n";
+  }
+  text += std::string(input) + ": " + std::to_string(report.errors) + " errors, " +
+          std::to_string(report.warnings) + " warnings, " + std::to_string(report.infos) +
+          " notices, " + std::to_string(report.discoveries) + " to review\n";
+  return text;
+}
+
+}  // namespace a11y::checks
