@@ -69,7 +69,7 @@ std::vector<const checks::Rule*> RulePointers() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Rules, RuleFixtureTest, ::testing::ValuesIn(RulePointers()),
-                         [](const auto& info) { return std::string(info.param->code); });
+                         [](const auto& rule_info) { return std::string(rule_info.param->code); });
 
 TEST(RuleCatalogTest, CodesAreUniqueAndEveryRuleIsWorded) {
   std::set<std::string_view> codes;
