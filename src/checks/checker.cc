@@ -24,21 +24,15 @@ class PageCollector final : public Reporter {
   }
 
   void Fail(const Node& element, std::string detail) override {
-    if (!reported_.insert(&element).second) return;
-    Finding finding;
-    finding.rule = rule_;
-    finding.xpath = Document::XPath(element);
-    finding.selector = doc_.CssSelector(element);
-    finding.snippet = Document::Snippet(element);
-    finding.message = std::string(rule_->what);
-    if (!detail.empty()) finding.message += " " + detail;
-    finding.line = element.line;
-    order_.push_back(element.order);
-    findings_.push_back(std::move(finding));
+    AddFinding(element, std::move(detail));
     Target(element, TargetOutcome::kFailed);
   }
   void Pass(const Node& element) override { Target(element, TargetOutcome::kPassed); }
-  void CantTell(const Node& element) override { Target(element, TargetOutcome::kCantTell); }
+  // A discovery rule's cantTell is its finding: a feature a person has to look at.
+  void CantTell(const Node& element) override {
+    if (rule_->type == IssueType::kDiscovery) AddFinding(element, {});
+    Target(element, TargetOutcome::kCantTell);
+  }
 
   PageReport Finish() && {
     PageReport report;
@@ -61,6 +55,20 @@ class PageCollector final : public Reporter {
 
  private:
   using Targets = std::map<const Node*, TargetOutcome>;
+
+  void AddFinding(const Node& element, std::string detail) {
+    if (!reported_.insert(&element).second) return;
+    Finding finding;
+    finding.rule = rule_;
+    finding.xpath = Document::XPath(element);
+    finding.selector = doc_.CssSelector(element);
+    finding.snippet = Document::Snippet(element);
+    finding.message = std::string(rule_->what);
+    if (!detail.empty()) finding.message += " " + detail;
+    finding.line = element.line;
+    order_.push_back(element.order);
+    findings_.push_back(std::move(finding));
+  }
 
   void Target(const Node& element, TargetOutcome outcome) {
     for (std::string_view id : rule_->act) {

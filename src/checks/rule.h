@@ -54,7 +54,8 @@ class Reporter {
   virtual void Fail(const Node& element, std::string detail = {}) = 0;
   // `element` is applicable and passes: a passed target for the rule's ACT rules (no finding).
   virtual void Pass(const Node& element) = 0;
-  // Applicable, but a browser or a person is needed to decide: a cantTell target (no finding).
+  // Applicable, but a browser or a person is needed to decide: a cantTell target. No
+  // finding, except for a discovery rule, whose findings are exactly such prompts.
   virtual void CantTell(const Node& element) = 0;
 
  protected:
