@@ -19,14 +19,14 @@ struct RoleInfo {
   std::string_view name;
   bool abstract = false;
   bool landmark = false;
-  bool widget = false;           // Interactive: button, link, textbox, checkbox...
+  bool widget = false;  // Interactive: button, link, textbox, checkbox...
   bool name_from_content = false;
   bool name_prohibited = false;  // caption, code, generic, presentation, paragraph...
   bool children_presentational = false;
-  std::vector<std::string_view> required_attributes;  // aria-level for heading...
-  std::vector<std::string_view> supported_attributes; // Beyond the global ones.
-  std::vector<std::string_view> required_context;     // listitem needs list or directory.
-  std::vector<std::string_view> required_owned;       // list needs listitem.
+  std::vector<std::string_view> required_attributes;   // aria-level for heading...
+  std::vector<std::string_view> supported_attributes;  // Beyond the global ones.
+  std::vector<std::string_view> required_context;      // listitem needs list or directory.
+  std::vector<std::string_view> required_owned;        // list needs listitem.
 };
 // nullptr when `role` is not a (non-abstract or abstract) WAI-ARIA 1.2 role.
 const RoleInfo* FindRole(std::string_view role);
@@ -34,6 +34,26 @@ const RoleInfo* FindRole(std::string_view role);
 bool IsAriaAttribute(std::string_view attribute);
 // True when `attribute` is global (allowed on every role).
 bool IsGlobalAriaAttribute(std::string_view attribute);
+
+// The value type of a state or property (WAI-ARIA 1.2 section 6.2), for value validation.
+enum class AriaValueType {
+  kUnknown,             // Not an ARIA attribute.
+  kTrueFalse,           // true | false
+  kTrueFalseUndefined,  // true | false | undefined
+  kTristate,            // true | false | mixed | undefined
+  kInteger,
+  kNumber,
+  kString,
+  kToken,      // One of AriaAttributeTokens().
+  kTokenList,  // Space-separated tokens from AriaAttributeTokens().
+  kIdRef,
+  kIdRefList,
+};
+AriaValueType AriaAttributeType(std::string_view attribute);
+// The allowed values of a token or token-list attribute; empty for other types.
+std::vector<std::string_view> AriaAttributeTokens(std::string_view attribute);
+// True when `attribute` is global or in `role`'s supported (or required) attributes.
+bool RoleSupportsAttribute(const RoleInfo& role, std::string_view attribute);
 
 class Semantics {
  public:
