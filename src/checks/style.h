@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/css_parser.h"
 #include "checks/dom.h"
 
 namespace a11y::checks {
@@ -36,7 +37,14 @@ double RelativeLuminance(const Color& c);
 double ContrastRatio(const Color& a, const Color& b);
 
 // Element states a style can be computed in, for :focus / :hover rules.
-enum StyleState : unsigned { kNoState = 0, kFocus = 1, kHover = 2, kFocusVisible = 4 };
+// kVisited: every link counts as visited (:visited matches, :link does not).
+enum StyleState : unsigned {
+  kNoState = 0,
+  kFocus = 1,
+  kHover = 2,
+  kFocusVisible = 4,
+  kVisited = 8
+};
 
 struct ComputedStyle {
   // Every property that the cascade set on this element or inherited, by lower-case name,
@@ -46,15 +54,18 @@ struct ComputedStyle {
   std::map<std::string, std::string, std::less<>> properties;
   // The property's value or "" when unset.
   std::string_view Get(std::string_view name) const;
-  // True when this element's own declarations (sheet or style="") set the property, rather
-  // than it being inherited or initial.
+  // True when the author's declarations for this element (sheets, style="", presentational
+  // attributes such as bgcolor) set the property, rather than it being inherited, initial or
+  // a UA default. Shorthands count for the longhands they expand to.
   bool Declared(std::string_view name) const;
   std::vector<std::string> declared;  // Names of the properties set on the element itself.
 
   Color color = Color::Black();                      // Inherited.
   Color background_color = Color::Transparent();     // This element's own.
   bool background_image = false;    // A background-image / gradient is set on this element.
-  double font_size_px = 16;         // Inherited; em, rem, %, pt, px, keywords resolved.
+  double font_size_px = 16;         // Inherited; em, rem, %, pt, px, keywords, calc() resolved.
+                                    // properties["font-size"] holds it as "Npx", and a
+                                    // line-height in units as px, so children inherit values.
   int font_weight = 400;            // Inherited; bold = 700, bolder/lighter relative.
   std::string font_style = "normal";
   std::string display = "inline";   // Not inherited; the UA default per element (block for
@@ -68,12 +79,16 @@ struct ComputedStyle {
   std::string box_shadow;           // As written, "" or "none" when unset.
   std::string position = "static";
   std::string clip_path;
-  std::string text_decoration_line = "none";
+  std::string text_decoration_line = "none";  // This element's own (decorations are drawn
+                                              // across descendants but not inherited).
 };
+
+// The window size and user preferences @media rules are evaluated against.
+using MediaEnvironment = css::MediaFeatures;
 
 class StyleResolver {
  public:
-  explicit StyleResolver(const Document& doc);
+  explicit StyleResolver(const Document& doc, const MediaEnvironment& media = {});
   ~StyleResolver();
   StyleResolver(const StyleResolver&) = delete;
   StyleResolver& operator=(const StyleResolver&) = delete;
@@ -101,9 +116,17 @@ class StyleResolver {
     std::string media;           // The enclosing @media condition, "" when none.
     std::string at_rule;         // "keyframes", "font-face"... or "" for style rules.
     std::vector<std::pair<std::string, std::string>> declarations;  // name, value.
+    std::vector<bool> important;  // Parallel to `declarations`: declared !important.
+    bool media_matches = true;    // The enclosing @media conditions hold on a desktop screen.
     const Node* owner = nullptr;  // The <style> element it came from.
   };
   const std::vector<SheetRule>& sheet_rules() const;
+
+  // Other environments in which the page's own @media rules change its styles: narrow
+  // windows when it has width queries, a contrast or dark preference when it has those
+  // queries. Empty for most pages. Rules that must hold everywhere (text contrast) check
+  // these with resolvers of their own.
+  std::vector<MediaEnvironment> AlternativeMedia() const;
 
  private:
   struct Impl;
