@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "core/ascii.h"
@@ -11,6 +12,46 @@ namespace a11y::checks {
 namespace {
 
 enum class TargetOutcome { kPassed, kCantTell, kFailed };
+
+// XPaths of many elements of one page. A rule like contrast has a passed target per text
+// element, so each path is built from its parent's, and each parent's children are
+// numbered once: linear in the page instead of depth x siblings per element.
+class XPathCache {
+ public:
+  const std::string& Of(const Node& node) {
+    auto found = paths_.find(&node);
+    if (found != paths_.end()) return found->second;
+    std::string path;
+    if (node.parent != nullptr && node.parent->is_element()) path = Of(*node.parent);
+    path += "/" + node.tag;
+    if (node.parent != nullptr) {
+      auto [position, count] = Position(node);
+      if (count > 1) path += "[" + std::to_string(position) + "]";
+    }
+    return paths_.emplace(&node, std::move(path)).first->second;
+  }
+
+ private:
+  // 1-based position among same-tag element siblings, and how many there are.
+  std::pair<size_t, size_t> Position(const Node& node) {
+    if (!numbered_.count(node.parent)) {
+      std::map<std::string_view, size_t> counts;
+      for (const Node* sibling : node.parent->children) {
+        if (sibling->is_element()) positions_[sibling] = ++counts[sibling->tag];
+      }
+      for (const Node* sibling : node.parent->children) {
+        if (sibling->is_element()) totals_[sibling] = counts[sibling->tag];
+      }
+      numbered_.insert(node.parent);
+    }
+    return {positions_[&node], totals_[&node]};
+  }
+
+  std::unordered_map<const Node*, std::string> paths_;
+  std::unordered_map<const Node*, size_t> positions_;
+  std::unordered_map<const Node*, size_t> totals_;
+  std::set<const Node*> numbered_;
+};
 
 // Collects one page's findings and ACT targets across every rule.
 class PageCollector final : public Reporter {
@@ -49,7 +90,7 @@ class PageCollector final : public Reporter {
       }
       report.findings.push_back(std::move(findings_[i]));
     }
-    for (auto& [id, targets] : acts_) report.act.push_back(Outcome(id, targets));
+    for (auto& [id, targets] : acts_) report.act.push_back(Outcome(id, targets, xpaths_));
     return report;
   }
 
@@ -60,7 +101,7 @@ class PageCollector final : public Reporter {
     if (!reported_.insert(&element).second) return;
     Finding finding;
     finding.rule = rule_;
-    finding.xpath = Document::XPath(element);
+    finding.xpath = xpaths_.Of(element);
     finding.selector = doc_.CssSelector(element);
     finding.snippet = Document::Snippet(element);
     finding.message = std::string(rule_->what);
@@ -78,12 +119,12 @@ class PageCollector final : public Reporter {
     }
   }
 
-  static ActOutcome Outcome(std::string_view id, const Targets& targets) {
+  static ActOutcome Outcome(std::string_view id, const Targets& targets, XPathCache& xpaths) {
     ActOutcome act{id, "inapplicable", {}};
     for (TargetOutcome wanted :
          {TargetOutcome::kFailed, TargetOutcome::kCantTell, TargetOutcome::kPassed}) {
       for (const auto& [element, outcome] : targets) {
-        if (outcome == wanted) act.targets.push_back(Document::XPath(*element));
+        if (outcome == wanted) act.targets.push_back(xpaths.Of(*element));
       }
       if (!act.targets.empty()) {
         act.outcome = wanted == TargetOutcome::kFailed     ? "failed"
@@ -96,6 +137,7 @@ class PageCollector final : public Reporter {
   }
 
   const Document& doc_;
+  XPathCache xpaths_;
   const Rule* rule_ = nullptr;
   std::set<const Node*> reported_;
   std::vector<Finding> findings_;
