@@ -29,6 +29,7 @@ bench: build
 	@scripts/run-benchmarks
 	@scripts/bench-api
 	@scripts/bench-crawl
+	@scripts/bench-check
 
 format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
