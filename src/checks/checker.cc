@@ -61,6 +61,7 @@ class PageCollector final : public Reporter {
   void Begin(const Rule& rule) {
     rule_ = &rule;
     reported_.clear();
+    prompted_ = false;
     for (std::string_view id : rule.act) acts_.try_emplace(id);
   }
 
@@ -69,9 +70,14 @@ class PageCollector final : public Reporter {
     Target(element, TargetOutcome::kFailed);
   }
   void Pass(const Node& element) override { Target(element, TargetOutcome::kPassed); }
-  // A discovery rule's cantTell is its finding: a feature a person has to look at.
+  // A discovery rule's cantTell is a prompt for a person to review: one finding per page, on
+  // the first element (the ACT outcome lists them all), so that a rule that applies to every
+  // link does not bury the page's errors.
   void CantTell(const Node& element) override {
-    if (rule_->type == IssueType::kDiscovery) AddFinding(element, {});
+    if (rule_->type == IssueType::kDiscovery && !prompted_) {
+      prompted_ = true;
+      AddFinding(element, {});
+    }
     Target(element, TargetOutcome::kCantTell);
   }
 
@@ -140,6 +146,7 @@ class PageCollector final : public Reporter {
   XPathCache xpaths_;
   const Rule* rule_ = nullptr;
   std::set<const Node*> reported_;
+  bool prompted_ = false;
   std::vector<Finding> findings_;
   std::vector<size_t> order_;
   std::map<std::string_view, Targets> acts_;
@@ -151,7 +158,8 @@ PageReport CheckHtml(std::string html, const CheckOptions& options) {
   std::unique_ptr<Document> doc = Document::Parse(std::move(html));
   StyleResolver styles(*doc);
   Semantics sem(*doc, styles);
-  Page page{*doc, styles, sem};
+  PageMemo memo;
+  Page page{*doc, styles, sem, memo};
   PageCollector collector(*doc);
   for (const Rule& rule : AllRules()) {
     if (rule.level != WcagLevel::kNone && rule.level > options.level) continue;

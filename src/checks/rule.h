@@ -4,6 +4,8 @@
 // implement ACT rules, the ones that pass or cannot be told).
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,11 +24,31 @@ std::string_view ToString(IssueType type);  // "error", "warning", "info", "disc
 std::string_view ToString(Impact impact);   // "low", "medium", "high", "critical"
 std::string_view ToString(WcagLevel level); // "A", "AA", "AAA", "best-practice"
 
+// Analyses that several rules share, computed once per page by the first rule that asks
+// (one contrast pass serves the five contrast rules). Keys are the addresses of the
+// computing functions, so two analyses cannot collide.
+class PageMemo {
+ public:
+  template <typename T>
+  const T& Get(T (*compute)(const struct Page&), const struct Page& page) {
+    auto key = reinterpret_cast<void (*)()>(compute);
+    auto found = values_.find(key);
+    if (found == values_.end()) {
+      found = values_.emplace(key, std::make_shared<const T>(compute(page))).first;
+    }
+    return *static_cast<const T*>(found->second.get());
+  }
+
+ private:
+  std::map<void (*)(), std::shared_ptr<const void>> values_;
+};
+
 // Everything a check reads about one page.
 struct Page {
   const Document& doc;
   const StyleResolver& styles;
   const Semantics& sem;
+  PageMemo& memo;
 };
 
 class Reporter;
@@ -55,7 +77,7 @@ class Reporter {
   // `element` is applicable and passes: a passed target for the rule's ACT rules (no finding).
   virtual void Pass(const Node& element) = 0;
   // Applicable, but a browser or a person is needed to decide: a cantTell target. No
-  // finding, except for a discovery rule, whose findings are exactly such prompts.
+  // finding, except for a discovery rule, whose findings are such prompts (one per page).
   virtual void CantTell(const Node& element) = 0;
 
  protected:

@@ -605,7 +605,21 @@ struct StyleResolver::Impl {
     ComputedStyle style;
     css::AncestorFilter ancestors;  // Of the element's ancestors.
   };
-  mutable std::unordered_map<const Node*, std::unique_ptr<Entry>> cache;
+  // By document order: the checker's hottest lookup, so a flat table, not a hash map.
+  class EntryTable {
+   public:
+    Entry* Find(const Node* n) const {
+      return n->order < entries_.size() ? entries_[n->order].get() : nullptr;
+    }
+    void Set(const Node* n, std::unique_ptr<Entry> entry) {
+      if (n->order >= entries_.size()) entries_.resize(n->order + 1);
+      entries_[n->order] = std::move(entry);
+    }
+
+   private:
+    std::vector<std::unique_ptr<Entry>> entries_;
+  };
+  mutable EntryTable cache;
   ComputedStyle initial;
 
   void LoadSheets();
@@ -1009,8 +1023,8 @@ double ResolveLineWidth(std::string_view value, double font_size, double root) {
 double StyleResolver::Impl::RootFontSize(const Node& e) const {
   const Node* html = doc.html();
   if (html == nullptr || html == &e) return 16;
-  auto it = cache.find(html);
-  return it != cache.end() ? it->second->style.font_size_px : 16;
+  const Entry* entry = cache.Find(html);
+  return entry != nullptr ? entry->style.font_size_px : 16;
 }
 
 ComputedStyle StyleResolver::Impl::Compute(const Node& e, const ComputedStyle* parent,
@@ -1112,11 +1126,11 @@ const ComputedStyle& StyleResolver::Of(const Node& element) const {
   const Node* e = &element;
   while (e != nullptr && !e->is_element()) e = e->parent;
   if (e == nullptr) return impl_->initial;
-  if (auto it = impl_->cache.find(e); it != impl_->cache.end()) return it->second->style;
+  if (const Impl::Entry* cached = impl_->cache.Find(e)) return cached->style;
   // Compute the uncached ancestors top-down: parents first, without recursion.
   std::vector<const Node*> chain;
   for (const Node* n = e; n != nullptr && n->is_element(); n = n->parent) {
-    if (impl_->cache.count(n) != 0) break;
+    if (impl_->cache.Find(n) != nullptr) break;
     chain.push_back(n);
   }
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
@@ -1124,15 +1138,15 @@ const ComputedStyle& StyleResolver::Of(const Node& element) const {
     auto entry = std::make_unique<Impl::Entry>();
     const ComputedStyle* parent = nullptr;
     if (n->parent != nullptr && n->parent->is_element()) {
-      const Impl::Entry& up = *impl_->cache.at(n->parent);
+      const Impl::Entry& up = *impl_->cache.Find(n->parent);
       parent = &up.style;
       entry->ancestors = up.ancestors;
       entry->ancestors.Add(*n->parent);
     }
     entry->style = impl_->Compute(*n, parent, {}, &entry->ancestors);
-    impl_->cache[n] = std::move(entry);
+    impl_->cache.Set(n, std::move(entry));
   }
-  return impl_->cache.at(e)->style;
+  return impl_->cache.Find(e)->style;
 }
 
 ComputedStyle StyleResolver::OfInState(const Node& element, unsigned state) const {
@@ -1158,7 +1172,7 @@ ComputedStyle StyleResolver::OfInState(const Node& element, unsigned state) cons
       parent = &Of(*n);
       continue;
     }
-    ComputedStyle next = impl_->Compute(*n, parent, match, &impl_->cache.at(n)->ancestors);
+    ComputedStyle next = impl_->Compute(*n, parent, match, &impl_->cache.Find(n)->ancestors);
     current = std::move(next);
     parent = &*current;
   }

@@ -258,13 +258,14 @@ struct TextCase {
   bool any_unknown = false;
 };
 
-// Visits each element with visible text of its own, with the contrast of that text in its
-// normal state and, for interactive elements, when focused or hovered; in the default window
-// and in the other windows and preferences the page's @media rules style differently.
-template <typename Visit>
-void ForEachText(const Page& page, Visit visit) {
+// Each element with visible text of its own, with the contrast of that text in its normal
+// state and, for interactive elements, when focused or hovered; in the default window and
+// in the other windows and preferences the page's @media rules style differently. Computed
+// once per page for the five rules that read it.
+std::vector<TextCase> MeasureTexts(const Page& page) {
+  std::vector<TextCase> texts;
   const Node* body = page.doc.body();
-  if (body == nullptr) return;
+  if (body == nullptr) return texts;
   std::vector<std::unique_ptr<StyleResolver>> alternatives;
   for (const MediaEnvironment& media : page.styles.AlternativeMedia()) {
     alternatives.push_back(std::make_unique<StyleResolver>(page.doc, media));
@@ -311,8 +312,14 @@ void ForEachText(const Page& page, Visit visit) {
     // low contrast).
     if (!seen || (text.worst.known && text.worst.high < 1.01)) continue;
     if (text.worst.known) text.large = text.worst.large;
-    visit(text);
+    texts.push_back(text);
   }
+  return texts;
+}
+
+template <typename Visit>
+void ForEachText(const Page& page, Visit visit) {
+  for (const TextCase& text : page.memo.Get(MeasureTexts, page)) visit(text);
 }
 
 void CheckContrast(const Page& page, Reporter& report, bool enhanced, bool large_rule) {
