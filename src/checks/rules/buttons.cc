@@ -8,27 +8,10 @@ namespace {
 
 bool IsButton(const Page& page, const Node& e) { return page.sem.Role(e) == "button"; }
 
-// CSS generated content (::before / ::after) can name an icon button; we do not compute it.
-bool PageHasGeneratedContent(const Page& page) {
-  for (const StyleResolver::SheetRule& rule : page.styles.sheet_rules()) {
-    if (rule.selector.find(":before") == std::string::npos &&
-        rule.selector.find(":after") == std::string::npos) {
-      continue;
-    }
-    for (const auto& [name, value] : rule.declarations) {
-      std::string_view v = TrimAscii(value);
-      if (name == "content" && v != "none" && v != "normal" && v != "\"\"" && v != "''") {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
 // ACT 97a4e1: buttons in the accessibility tree have a non-empty name. Image buttons
 // (input type=image) are a rule of their own (59796f).
 void ButtonWithoutName(const Page& page, Reporter& report) {
-  bool generated = PageHasGeneratedContent(page);
+  bool generated = focus::PageHasGeneratedContent(page);
   for (const Node* e : page.doc.elements()) {
     if (!IsButton(page, *e) || page.sem.IsHidden(*e)) continue;
     if (e->Is("input") && focus::NormalizeText(e->AttrOr("type")) == "image") continue;

@@ -231,4 +231,20 @@ std::vector<const Node*> EventHandlers::Elements() const {
   return out;
 }
 
+bool PageHasGeneratedContent(const Page& page) {
+  for (const StyleResolver::SheetRule& rule : page.styles.sheet_rules()) {
+    if (rule.selector.find(":before") == std::string::npos &&
+        rule.selector.find(":after") == std::string::npos) {
+      continue;
+    }
+    for (const auto& [name, value] : rule.declarations) {
+      std::string_view v = TrimAscii(value);
+      if (name == "content" && v != "none" && v != "normal" && v != "\"\"" && v != "''") {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace a11y::checks::focus

@@ -42,4 +42,8 @@ class EventHandlers {
 bool IsMouseEvent(std::string_view event);     // click, dblclick, mousedown, mouseover...
 bool IsKeyboardEvent(std::string_view event);  // keydown, keyup, keypress, focus, blur...
 
+// True when a sheet gives ::before / ::after content. Generated content becomes part of a
+// name and we do not compute it, so an element that looks nameless may not be.
+bool PageHasGeneratedContent(const Page& page);
+
 }  // namespace a11y::checks::focus

@@ -19,27 +19,9 @@ bool IsLink(const Page& page, const Node& e) {
          role == "doc-glossref" || role == "doc-noteref";
 }
 
-// CSS generated content (::before / ::after with content:) becomes part of a name, and we do
-// not compute it: an element that looks nameless may not be.
-bool PageHasGeneratedContent(const Page& page) {
-  for (const StyleResolver::SheetRule& rule : page.styles.sheet_rules()) {
-    if (rule.selector.find(":before") == std::string::npos &&
-        rule.selector.find(":after") == std::string::npos) {
-      continue;
-    }
-    for (const auto& [name, value] : rule.declarations) {
-      std::string_view v = TrimAscii(value);
-      if (name == "content" && v != "none" && v != "normal" && v != "\"\"" && v != "''") {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
 // ACT c487ae: every link in the accessibility tree has a non-empty accessible name.
 void LinkWithoutName(const Page& page, Reporter& report) {
-  bool generated = PageHasGeneratedContent(page);
+  bool generated = focus::PageHasGeneratedContent(page);
   for (const Node* e : page.doc.elements()) {
     if (!IsLink(page, *e) || page.sem.IsHidden(*e)) continue;
     if (!TrimAscii(page.sem.Name(*e)).empty()) {
