@@ -331,6 +331,8 @@ std::string_view TrimAscii(std::string_view s) {
   return s;
 }
 
+std::string Lower(std::string_view s) { return ToLowerAscii(s); }
+
 std::string CollapseWhitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());

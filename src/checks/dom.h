@@ -125,5 +125,8 @@ std::vector<std::string_view> SplitTokens(std::string_view value);
 std::string_view TrimAscii(std::string_view s);
 // Collapses runs of whitespace to one space and trims, as accessible names are compared.
 std::string CollapseWhitespace(std::string_view s);
+// ASCII lower case: HTML attribute values, CSS keywords and the rules' word lists are ASCII
+// case-insensitive, and the locale must not change that.
+std::string Lower(std::string_view s);
 
 }  // namespace a11y::checks

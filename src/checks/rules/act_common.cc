@@ -76,12 +76,6 @@ bool IsInlineHidden(const Node& e) {
 
 }  // namespace
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::vector<Declaration> ParseDeclarations(std::string_view block) {
   std::vector<Declaration> out;
   std::string text = StripComments(block);

@@ -30,7 +30,6 @@ std::optional<Declaration> StyleAttributeDeclaration(const Node& element,
 // %. nullopt for keywords, calc(), var() and anything we cannot resolve without a browser.
 std::optional<double> LengthPx(std::string_view value, double font_px, double percent_of);
 
-std::string Lower(std::string_view s);
 
 // The property's value on `element`: the cascade's when it has one, else what style=""
 // says (the cascade may not know every property).

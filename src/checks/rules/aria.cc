@@ -12,12 +12,6 @@
 namespace a11y::checks {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool IsAriaName(std::string_view attr) { return attr.rfind("aria-", 0) == 0; }
 
 bool HasGlobalAria(const Node& e) {

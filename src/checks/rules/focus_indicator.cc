@@ -15,12 +15,6 @@ bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Splits at commas that are not inside parentheses.
 std::vector<std::string_view> SplitTopLevelCommas(std::string_view value) {
   std::vector<std::string_view> parts;

@@ -15,7 +15,6 @@
 namespace a11y::checks {
 namespace {
 
-using form_util::Lower;
 
 bool IsDisabledField(const Node& el) {
   if (el.HasAttr("disabled")) return true;

@@ -18,7 +18,6 @@ using form_util::InputType;
 using form_util::IsBlank;
 using form_util::IsNativeField;
 using form_util::LabelledByText;
-using form_util::Lower;
 
 // --- Groups of radio buttons and checkboxes -------------------------------------------------
 

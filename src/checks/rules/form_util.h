@@ -11,12 +11,6 @@
 
 namespace a11y::checks::form_util {
 
-inline std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // True when `s` holds nothing but ASCII whitespace and no-break spaces: a label of "&nbsp;"
 // is as empty to a screen reader as one of "".
 inline bool IsBlank(std::string_view s) {

@@ -26,7 +26,6 @@ using form_util::InputType;
 using form_util::IsBlank;
 using form_util::IsNativeField;
 using form_util::LabelledByText;
-using form_util::Lower;
 
 // <form> elements and elements with role="form": what becomes a form landmark once named.
 bool IsFormLike(const Node& el) {

@@ -10,12 +10,6 @@
 namespace a11y::checks {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // The frames a user can reach: iframe and frame elements in the accessibility tree, not
 // taken out of the Tab order (tabindex=-1) and not marked presentational.
 std::vector<const Node*> Frames(const Page& page) {

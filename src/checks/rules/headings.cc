@@ -13,12 +13,6 @@
 namespace a11y::checks {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool IsHTag(const Node& e) {
   return e.ns == Namespace::kHtml && e.tag.size() == 2 && e.tag[0] == 'h' && e.tag[1] >= '1' &&
          e.tag[1] <= '6';

@@ -7,7 +7,6 @@ namespace a11y::checks {
 namespace {
 
 using widgets::ContainsLower;
-using widgets::Lower;
 
 bool HasBoolAttr(const Node& e, std::string_view name) { return e.HasAttr(name); }
 

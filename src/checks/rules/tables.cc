@@ -13,12 +13,6 @@
 namespace a11y::checks {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 int SpanOf(const Node& cell, std::string_view attribute, int limit) {
   std::string_view text = TrimAscii(cell.AttrOr(attribute));
   int value = 0;

@@ -2,13 +2,6 @@
 
 namespace a11y::checks::widgets {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
 
 bool ContainsLower(std::string_view haystack, std::string_view needle) {
   return Lower(haystack).find(needle) != std::string::npos;

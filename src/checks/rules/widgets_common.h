@@ -20,8 +20,6 @@ void AddAnimationRules(std::vector<Rule>& rules);
 void AddTimingRules(std::vector<Rule>& rules);
 void AddActPageRules(std::vector<Rule>& rules);
 
-// ASCII lower case.
-std::string Lower(std::string_view s);
 // Case-insensitive substring test; `needle` must be lower case.
 bool ContainsLower(std::string_view haystack, std::string_view needle);
 
