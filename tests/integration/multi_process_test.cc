@@ -2,6 +2,7 @@
 // recovery, fencing of a frozen worker, cross-process cancellation.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <memory>
@@ -18,6 +19,28 @@ namespace {
 using namespace std::chrono_literals;
 using testing::ChildProcess;
 using testing::WaitUntil;
+
+// Holds a SQLite database's write lock (BEGIN IMMEDIATE) for its lifetime; does nothing for
+// other URLs.
+class SqliteWriteLock {
+ public:
+  explicit SqliteWriteLock(const std::string& url) {
+    if (url.rfind("sqlite:", 0) != 0) return;
+    EXPECT_EQ(sqlite3_open(url.substr(7).c_str(), &db_), SQLITE_OK);
+    sqlite3_busy_timeout(db_, 30000);
+    EXPECT_EQ(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+  ~SqliteWriteLock() {
+    if (db_ == nullptr) return;
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+  }
+  SqliteWriteLock(const SqliteWriteLock&) = delete;
+  SqliteWriteLock& operator=(const SqliteWriteLock&) = delete;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
 
 class MultiProcessTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -140,7 +163,14 @@ TEST_P(MultiProcessTest, FrozenWorkersLateWritesAreFencedOff) {
   const std::string id = CreateSleepJob(2000, 20);
   ChildProcess* frozen = StartWorker("frozen", {"--lease", "1s"});
   ASSERT_TRUE(WaitUntil([&] { return MustGet(id).progress.current >= 2; }));
-  frozen->Signal(SIGSTOP);  // Like a long pause or a partition: alive but silent.
+  {
+    // SQLite has one write lock per database: a process frozen inside a write transaction
+    // keeps every other process from writing until it resumes. That is SQLite's nature, not
+    // what this test is about, so on SQLite the worker is frozen while the test holds the
+    // write lock, which leaves it frozen outside any transaction of its own.
+    SqliteWriteLock outside_any_transaction(db_->url());
+    frozen->Signal(SIGSTOP);  // Like a long pause or a partition: alive but silent.
+  }
   const int64_t first_token = MustGet(id).lock_token;
 
   StartWorker("rescuer", {"--lease", "1s"});
