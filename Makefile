@@ -21,7 +21,10 @@ run: build
 	$(RELEASE)/auto-a11y --database $(DATABASE) migrate
 	$(RELEASE)/auto-a11y --database $(DATABASE) serve --listen $(LISTEN) --workers 4
 
-test: build
+# The test suites and the binary they run, not the benchmarks (`make bench` builds those).
+test: deps
+	@cmake --preset release -DA11Y_WERROR=ON >/dev/null
+	@cmake --build --preset release -j$(JOBS) --target a11y_tests
 	@scripts/run-tests
 
 bench: build
