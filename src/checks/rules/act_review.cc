@@ -310,7 +310,9 @@ void VisualReferenceReview(const Page& page, Reporter& report) {
 
 bool OverflowIs(const Page& page, const Node& e, std::initializer_list<std::string_view> set) {
   for (std::string_view property : {"overflow", "overflow-x", "overflow-y"}) {
-    for (std::string_view v : SplitTokens(PropertyValue(page, e, property))) {
+    // The value must outlive the loop: SplitTokens returns views into it.
+    const std::string value = PropertyValue(page, e, property);
+    for (std::string_view v : SplitTokens(value)) {
       for (std::string_view s : set) {
         if (v == s) return true;
       }
