@@ -7,10 +7,6 @@
 namespace a11y::checks::act {
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // Removes /* comments */ from CSS text.
 std::string StripComments(std::string_view css) {
   std::string out;
@@ -329,7 +325,7 @@ bool PageHasScript(const Document& doc) {
   for (const Node* e : doc.elements()) {
     if (e->Is("script")) {
       std::string type = Lower(TrimAscii(e->AttrOr("type")));
-      bool code = type.empty() || type == "module" || EndsWith(type, "javascript");
+      bool code = type.empty() || type == "module" || type.ends_with("javascript");
       if (code && (e->HasAttr("src") || !TrimAscii(e->TextContent()).empty())) return true;
     }
     for (const Attribute& a : e->attributes) {

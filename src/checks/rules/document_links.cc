@@ -11,10 +11,6 @@
 namespace a11y::checks {
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 struct DocumentType {
   std::string_view extension;
   std::vector<std::string_view> words;  // How link text names the type (lower case).
@@ -48,7 +44,7 @@ std::string HrefPath(std::string_view href) {
 const DocumentType* DocumentTypeOf(const Node& link) {
   std::string path = HrefPath(link.AttrOr("href"));
   for (const DocumentType& type : DocumentTypes()) {
-    if (EndsWith(path, "." + std::string(type.extension))) return &type;
+    if (path.ends_with("." + std::string(type.extension))) return &type;
   }
   return nullptr;
 }

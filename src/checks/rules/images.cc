@@ -15,14 +15,6 @@ namespace {
 // ---------------------------------------------------------------------------------------
 // Small text helpers.
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // Removes ASCII whitespace and the Unicode spaces people paste into alt text without seeing
 // them (no-break space, zero-width space and joiners, word joiner, BOM), at both ends.
 std::string_view TrimInvisible(std::string_view s) {
@@ -33,8 +25,8 @@ std::string_view TrimInvisible(std::string_view s) {
     changed = false;
     s = TrimAscii(s);
     for (std::string_view space : kInvisible) {
-      if (StartsWith(s, space)) s.remove_prefix(space.size()), changed = true;
-      if (EndsWith(s, space)) s.remove_suffix(space.size()), changed = true;
+      if (s.starts_with(space)) s.remove_prefix(space.size()), changed = true;
+      if (s.ends_with(space)) s.remove_suffix(space.size()), changed = true;
     }
   }
   return s;
@@ -201,8 +193,8 @@ bool LooksLikeUrl(std::string_view alt) {
                   [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) {
     return true;
   }
-  return StartsWith(lower, "www.") || (StartsWith(lower, "/") && lower.size() > 1) ||
-         StartsWith(lower, "./") || StartsWith(lower, "../");
+  return lower.starts_with("www.") || (lower.starts_with("/") && lower.size() > 1) ||
+         lower.starts_with("./") || lower.starts_with("../");
 }
 
 void ImageWithUrlAsAlt(const Page& page, Reporter& report) {
@@ -217,7 +209,7 @@ bool HasImageExtension(std::string_view text) {
                                                      ".tiff", ".heic", ".jfif"};
   std::string lower = Lower(text);
   for (std::string_view ext : kExtensions) {
-    if (EndsWith(lower, ext) && lower.size() > ext.size()) return true;
+    if (lower.ends_with(ext) && lower.size() > ext.size()) return true;
   }
   return false;
 }
@@ -242,13 +234,13 @@ void RedundantAlt(const Page& page, Reporter& report) {
                                                 " with ", ": ",        " - "};
   ForEachAlt(page, [&](const Node& img, std::string_view alt) {
     std::string lower = Lower(alt);
-    if (StartsWith(lower, "a ")) lower = lower.substr(2);
-    if (StartsWith(lower, "an ")) lower = lower.substr(3);
+    if (lower.starts_with("a ")) lower = lower.substr(2);
+    if (lower.starts_with("an ")) lower = lower.substr(3);
     for (std::string_view noun : kNouns) {
-      if (!StartsWith(lower, noun)) continue;
+      if (!lower.starts_with(noun)) continue;
       std::string_view rest = std::string_view(lower).substr(noun.size());
       for (std::string_view link : kLinks) {
-        if (StartsWith(rest, link) && rest.size() > link.size()) {
+        if (rest.starts_with(link) && rest.size() > link.size()) {
           report.Fail(img);
           return;
         }
@@ -369,7 +361,7 @@ void FoundSvgImage(const Page& page, Reporter& report) {
       continue;
     std::string lower = Lower(TrimAscii(source));
     lower = lower.substr(0, lower.find_first_of("?#"));
-    if (EndsWith(lower, ".svg") || StartsWith(lower, "data:image/svg")) {
+    if (lower.ends_with(".svg") || lower.starts_with("data:image/svg")) {
       if (!page.sem.IsHidden(*e)) report.Fail(*e);
     }
   }
@@ -377,7 +369,7 @@ void FoundSvgImage(const Page& page, Reporter& report) {
 
 bool HasEventHandler(const Node& e) {
   for (const Attribute& attr : e.attributes) {
-    if (StartsWith(attr.name, "on") && attr.name.size() > 2) return true;
+    if (attr.name.starts_with("on") && attr.name.size() > 2) return true;
   }
   return false;
 }
@@ -427,23 +419,23 @@ void ImageButtonNoName(const Page& page, Reporter& report) {
 // 'i' image, 'a' audio, 'v' video, 't' text/HTML, '?' unknown.
 char ObjectContentKind(const Node& object) {
   std::string type = Lower(TrimAscii(object.AttrOr("type")));
-  if (StartsWith(type, "image/")) return 'i';
-  if (StartsWith(type, "audio/")) return 'a';
-  if (StartsWith(type, "video/")) return 'v';
-  if (StartsWith(type, "text/") || type == "application/pdf") return 't';
+  if (type.starts_with("image/")) return 'i';
+  if (type.starts_with("audio/")) return 'a';
+  if (type.starts_with("video/")) return 'v';
+  if (type.starts_with("text/") || type == "application/pdf") return 't';
   std::string data = Lower(TrimAscii(object.AttrOr("data")));
   data = data.substr(0, data.find_first_of("?#"));
   for (std::string_view ext : {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp"}) {
-    if (EndsWith(data, ext)) return 'i';
+    if (data.ends_with(ext)) return 'i';
   }
   for (std::string_view ext : {".mp3", ".wav", ".ogg", ".oga", ".m4a", ".aac", ".flac"}) {
-    if (EndsWith(data, ext)) return 'a';
+    if (data.ends_with(ext)) return 'a';
   }
   for (std::string_view ext : {".mp4", ".webm", ".ogv", ".mov", ".m4v"}) {
-    if (EndsWith(data, ext)) return 'v';
+    if (data.ends_with(ext)) return 'v';
   }
   for (std::string_view ext : {".html", ".htm", ".txt", ".pdf"}) {
-    if (EndsWith(data, ext)) return 't';
+    if (data.ends_with(ext)) return 't';
   }
   return '?';
 }

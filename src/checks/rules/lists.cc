@@ -11,10 +11,6 @@
 namespace a11y::checks {
 namespace {
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-
 std::string FirstRoleToken(const Node& e) {
   std::vector<std::string_view> tokens = SplitTokens(e.AttrOr("role"));
   return tokens.empty() ? std::string() : Lower(tokens.front());
@@ -130,9 +126,9 @@ bool StartsWithBullet(std::string_view text) {
                                                   "\xE2\x86\x92",
                                                   "+ "};
   text = TrimAscii(text);
-  if (StartsWith(text, "\xC2\xA0")) text.remove_prefix(2);
+  if (text.starts_with("\xC2\xA0")) text.remove_prefix(2);
   for (std::string_view bullet : kBullets) {
-    if (StartsWith(text, bullet) && text.size() > bullet.size()) return true;
+    if (text.starts_with(bullet) && text.size() > bullet.size()) return true;
   }
   return false;
 }
@@ -311,11 +307,11 @@ void CustomBulletStyling(const Page& page, Reporter& report) {
 
 bool IsIconFontClass(std::string_view cls) {
   std::string lower = Lower(cls);
-  return lower == "fa" || StartsWith(lower, "fa-") || lower == "fas" || lower == "far" ||
-         lower == "fab" || lower == "icon" || StartsWith(lower, "icon-") ||
-         StartsWith(lower, "glyphicon") || StartsWith(lower, "bi-") ||
-         StartsWith(lower, "material-icons") || StartsWith(lower, "material-symbols") ||
-         StartsWith(lower, "ion-") || StartsWith(lower, "dashicons") || StartsWith(lower, "ti-");
+  return lower == "fa" || lower.starts_with("fa-") || lower == "fas" || lower == "far" ||
+         lower == "fab" || lower == "icon" || lower.starts_with("icon-") ||
+         lower.starts_with("glyphicon") || lower.starts_with("bi-") ||
+         lower.starts_with("material-icons") || lower.starts_with("material-symbols") ||
+         lower.starts_with("ion-") || lower.starts_with("dashicons") || lower.starts_with("ti-");
 }
 
 // An item whose bullet is an icon-font glyph (<i class="fa-chevron-right">): screen readers
