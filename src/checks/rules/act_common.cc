@@ -4,24 +4,10 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "checks/css_parser.h"
+
 namespace a11y::checks::act {
 namespace {
-
-// Removes /* comments */ from CSS text.
-std::string StripComments(std::string_view css) {
-  std::string out;
-  out.reserve(css.size());
-  for (size_t i = 0; i < css.size(); ++i) {
-    if (css[i] == '/' && i + 1 < css.size() && css[i + 1] == '*') {
-      size_t end = css.find("*/", i + 2);
-      if (end == std::string_view::npos) break;
-      i = end + 1;
-      continue;
-    }
-    out += css[i];
-  }
-  return out;
-}
 
 // Index of the '}' matching the '{' at `open`, or npos.
 size_t MatchingBrace(std::string_view css, size_t open) {
@@ -74,7 +60,7 @@ bool IsInlineHidden(const Node& e) {
 
 std::vector<Declaration> ParseDeclarations(std::string_view block) {
   std::vector<Declaration> out;
-  std::string text = StripComments(block);
+  std::string text = css::StripComments(block);
   std::string_view rest = text;
   while (!rest.empty()) {
     // Split on ';' outside parentheses and quotes (url(a;b), "a;b").
@@ -361,7 +347,7 @@ const Node* PageTarget(const Document& doc) {
 std::vector<CssRule> ParseStyleSheets(const Document& doc) {
   std::vector<CssRule> out;
   for (const Node* style : doc.ElementsByTag("style")) {
-    std::string css = StripComments(style->TextContent());
+    std::string css = css::StripComments(style->TextContent());
     std::string media = Lower(TrimAscii(style->AttrOr("media")));
     if (media == "all" || media == "screen") media.clear();
     ParseBlockInto(css, media, out, 0);
