@@ -333,6 +333,11 @@ std::string_view TrimAscii(std::string_view s) {
 
 std::string Lower(std::string_view s) { return ToLowerAscii(s); }
 
+std::string FirstRoleToken(const Node& element) {
+  std::vector<std::string_view> tokens = SplitTokens(element.AttrOr("role"));
+  return tokens.empty() ? std::string() : Lower(tokens.front());
+}
+
 std::string CollapseWhitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -128,5 +128,7 @@ std::string CollapseWhitespace(std::string_view s);
 // ASCII lower case: HTML attribute values, CSS keywords and the rules' word lists are ASCII
 // case-insensitive, and the locale must not change that.
 std::string Lower(std::string_view s);
+// The first token of role="", lower case, whether or not it is a valid role ("" when none).
+std::string FirstRoleToken(const Node& element);
 
 }  // namespace a11y::checks

@@ -19,11 +19,6 @@ bool IsHTag(const Node& e) {
 }
 
 // The first role token, lower case ("" when none).
-std::string FirstRoleToken(const Node& e) {
-  std::vector<std::string_view> tokens = SplitTokens(e.AttrOr("role"));
-  return tokens.empty() ? std::string() : Lower(tokens.front());
-}
-
 std::optional<int> ParseInt(std::string_view text) {
   text = TrimAscii(text);
   int value = 0;

@@ -11,11 +11,6 @@
 namespace a11y::checks {
 namespace {
 
-std::string FirstRoleToken(const Node& e) {
-  std::vector<std::string_view> tokens = SplitTokens(e.AttrOr("role"));
-  return tokens.empty() ? std::string() : Lower(tokens.front());
-}
-
 // Whitespace, no-break and zero-width spaces only.
 bool IsBlank(std::string_view s) {
   static constexpr std::string_view kSpaces[] = {"\xC2\xA0",     "\xE2\x80\x8B", "\xE2\x80\x8C",

@@ -7,11 +7,6 @@ bool ContainsLower(std::string_view haystack, std::string_view needle) {
   return Lower(haystack).find(needle) != std::string::npos;
 }
 
-std::string FirstRoleToken(const Node& e) {
-  std::vector<std::string_view> tokens = SplitTokens(e.AttrOr("role"));
-  return tokens.empty() ? std::string() : Lower(tokens.front());
-}
-
 bool HasRoleToken(const Node& e, std::initializer_list<std::string_view> roles) {
   std::string role = FirstRoleToken(e);
   for (std::string_view r : roles) {

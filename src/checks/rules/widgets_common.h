@@ -26,7 +26,6 @@ bool ContainsLower(std::string_view haystack, std::string_view needle);
 // The first token of role="", lower case ("" when absent). Read directly so the widget rules
 // do not depend on role validation for the questions they ask ("does the author call this a
 // dialog?").
-std::string FirstRoleToken(const Node& e);
 bool HasRoleToken(const Node& e, std::initializer_list<std::string_view> roles);
 
 // The element's class tokens, lower case.
