@@ -46,6 +46,7 @@ Json Project::ToJson() const {
               {"user_id", user_id},
               {"name", name},
               {"description", description},
+              {"wcag_level", wcag_level},
               {"created_at", FormatRfc3339(created_at)},
               {"updated_at", FormatRfc3339(updated_at)}};
 }

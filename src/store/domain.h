@@ -61,6 +61,7 @@ struct Project {
   std::string user_id;  // Owner.
   std::string name;
   std::string description;
+  std::string wcag_level = "AA";  // A, AA or AAA: what the project's pages are tested at.
   TimePoint created_at{};
   TimePoint updated_at{};
   Json ToJson() const;

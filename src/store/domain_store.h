@@ -103,7 +103,8 @@ class DomainStore {
   virtual Status CreateProject(const Project& project) = 0;
   virtual Result<Project> GetProject(const std::string& project_id, const Scope& scope) = 0;
   virtual Result<Listing<Project>> ListProjects(const PageRequest& page, const Scope& scope) = 0;
-  // Writes name, description and updated_at.
+  // Writes name, description, wcag_level and updated_at. kInvalidArgument when wcag_level
+  // is not A, AA or AAA (CreateProject too).
   virtual Status UpdateProject(const Project& project, const Scope& scope) = 0;
   // Deletes the project with its websites and their pages.
   virtual Status DeleteProject(const std::string& project_id, const Scope& scope) = 0;

@@ -26,6 +26,7 @@ namespace a11y {
 
 class DiscoveryStore;
 class DomainStore;
+class ResultStore;
 
 // Whose data a read or write may touch. An empty user_id is the administrator's view.
 // Another user's job is reported as not found, never as forbidden.
@@ -41,6 +42,7 @@ struct JobFilter {
   std::optional<std::string> user_id;
   std::optional<std::string> website_id;
   std::optional<std::string> project_id;
+  std::optional<std::string> parent_job_id;  // The children of this job.
   std::optional<TimePoint> created_from;  // Inclusive.
   std::optional<TimePoint> created_to;    // Exclusive.
   int limit = 50;                         // 1..1000.
@@ -323,6 +325,10 @@ class JobStore {
   // Discovery runs, the pages they update and the documents they record, in the same
   // database (store/discovery_store.h). Lives as long as this store.
   virtual DiscoveryStore& discovery() = 0;
+
+  // Test results of the testing jobs, in the same database (store/result_store.h). Lives
+  // as long as this store.
+  virtual ResultStore& results() = 0;
 };
 
 // Opens the store a database URL names: "sqlite:PATH" or "postgresql://...".

@@ -439,6 +439,41 @@ TEST_P(DomainStoreTest, UpdateProjectWritesNameDescriptionAndTime) {
   EXPECT_EQ(domain().UpdateProject(changed, Scope::Admin()).code(), Code::kNotFound);
 }
 
+TEST_P(DomainStoreTest, ProjectWcagLevelDefaultsToAAAndIsWrittenByUpdate) {
+  const User alice = AddUser("alice");
+  const Project project = AddProject(alice, "Main");  // Leaves the level at its default.
+  Project strict = project;
+  strict.project_id = NewId();
+  strict.name = "Strict";
+  strict.wcag_level = "A";
+  ASSERT_TRUE(domain().CreateProject(strict).ok());
+  EXPECT_EQ(Must(domain().GetProject(project.project_id, Scope::Admin())).wcag_level, "AA");
+  EXPECT_EQ(Must(domain().GetProject(strict.project_id, Scope::Admin())).wcag_level, "A");
+
+  Project changed = project;
+  changed.wcag_level = "AAA";
+  ASSERT_TRUE(domain().UpdateProject(changed, Scope::User(alice.user_id)).ok());
+  EXPECT_EQ(Must(domain().GetProject(project.project_id, Scope::User(alice.user_id))).wcag_level,
+            "AAA");
+  std::vector<std::string> levels;
+  for (const Project& p : Must(domain().ListProjects({}, Scope::User(alice.user_id))).items) {
+    levels.push_back(p.wcag_level);
+  }
+  EXPECT_EQ(levels, (std::vector<std::string>{"AAA", "A"}));
+
+  // Only the three levels: the same answer from every backend, and nothing written.
+  changed.wcag_level = "AAAA";
+  EXPECT_EQ(domain().UpdateProject(changed, Scope::Admin()).code(), Code::kInvalidArgument);
+  Project invalid = project;
+  invalid.project_id = NewId();
+  invalid.name = "Invalid";
+  invalid.wcag_level = "";
+  EXPECT_EQ(domain().CreateProject(invalid).code(), Code::kInvalidArgument);
+  EXPECT_EQ(Must(domain().GetProject(project.project_id, Scope::Admin())).wcag_level, "AAA");
+  EXPECT_EQ(domain().GetProject(invalid.project_id, Scope::Admin()).status().code(),
+            Code::kNotFound);
+}
+
 TEST_P(DomainStoreTest, AnotherUsersProjectIsNotFound) {
   const User alice = AddUser("alice");
   const User bob = AddUser("bob");

@@ -244,6 +244,36 @@ TEST_P(JobStoreListTest, EveryFilterSelectsExactlyItsJobsNewestFirst) {
   }
 }
 
+TEST_P(JobStoreListTest, ParentFilterListsExactlyTheChildrenWithinScope) {
+  Insert(NewJob("bulk", "bulk_test"));
+  for (const char* id : {"child-1", "child-2", "child-3", "bobs-child", "other-child"}) {
+    env_.Advance(1s);
+    Job child = NewJob(id);
+    child.parent_job_id = std::string(id) == "other-child" ? "other-bulk" : "bulk";
+    if (std::string(id) == "bobs-child") child.user_id = "bob";
+    Insert(child);
+  }
+  Insert("orphan");
+
+  JobFilter filter;
+  filter.parent_job_id = "bulk";
+  EXPECT_EQ(List(filter, Scope::Admin()),
+            (std::vector<std::string>{"bobs-child", "child-3", "child-2", "child-1"}));
+  EXPECT_EQ(List(filter, Scope::User("alice")),
+            (std::vector<std::string>{"child-3", "child-2", "child-1"}));
+  filter.parent_job_id = "no-such-parent";
+  EXPECT_TRUE(List(filter, Scope::Admin()).empty());
+
+  // Paging keeps the filter.
+  filter.parent_job_id = "bulk";
+  filter.limit = 3;
+  auto head = store_->ListJobs(filter, Scope::Admin());
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  ASSERT_TRUE(head->next_cursor.has_value());
+  filter.cursor = head->next_cursor;
+  EXPECT_EQ(List(filter, Scope::Admin()), std::vector<std::string>{"child-1"});
+}
+
 TEST_P(JobStoreListTest, PagesCoverEveryJobOnceInOrder) {
   // 25 jobs; every three share a creation time, so the cursor must break ties.
   std::set<std::string> inserted;

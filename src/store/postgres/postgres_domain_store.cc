@@ -40,8 +40,8 @@ const std::string& TokenColumns() {
   return columns;
 }
 const std::string& ProjectColumns() {
-  static const std::string columns =
-      SelectList("project_id, user_id, name, description", {"created_at", "updated_at"});
+  static const std::string columns = SelectList(
+      "project_id, user_id, name, description, wcag_level", {"created_at", "updated_at"});
   return columns;
 }
 const std::string& WebsiteColumns() {
@@ -107,8 +107,9 @@ Project ReadProject(const PgResult& r, int i) {
   p.user_id = r.GetText(i, 1);
   p.name = r.GetText(i, 2);
   p.description = r.GetText(i, 3);
-  p.created_at = r.GetTime(i, 4);
-  p.updated_at = r.GetTime(i, 5);
+  p.wcag_level = r.GetText(i, 4);
+  p.created_at = r.GetTime(i, 5);
+  p.updated_at = r.GetTime(i, 6);
   return p;
 }
 
@@ -149,6 +150,13 @@ Page ReadPage(const PgResult& r, int i) {
   p.first_seen_at = r.GetTime(i, 17);
   p.last_seen_at = r.GetTime(i, 18);
   return p;
+}
+
+// The table's CHECK would refuse any other level too, but as a server error; this answers
+// kInvalidArgument, as the SQLite store does.
+Status CheckWcagLevel(const Project& p) {
+  if (p.wcag_level == "A" || p.wcag_level == "AA" || p.wcag_level == "AAA") return Status::Ok();
+  return Status::InvalidArgument("wcag_level: must be A, AA or AAA, not '" + p.wcag_level + "'");
 }
 
 std::string ProjectNotFound(const std::string& id) { return "project '" + id + "' not found"; }
@@ -299,11 +307,12 @@ class PostgresDomainStore final : public DomainStore {
   // --- projects ------------------------------------------------------------------------
 
   Status CreateProject(const Project& p) override {
+    A11Y_RETURN_IF_ERROR(CheckWcagLevel(p));
     return queries_.Write(
-        "INSERT INTO projects (project_id, user_id, name, description, created_at, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz)",
-        {Text(p.project_id), Text(p.user_id), Text(p.name), Text(p.description), Time(p.created_at),
-         Time(p.updated_at)},
+        "INSERT INTO projects (project_id, user_id, name, description, wcag_level, created_at, "
+        "updated_at) VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7::timestamptz)",
+        {Text(p.project_id), Text(p.user_id), Text(p.name), Text(p.description), Text(p.wcag_level),
+         Time(p.created_at), Time(p.updated_at)},
         "", "a project named '" + p.name + "' (or with id '" + p.project_id + "') already exists");
   }
 
@@ -326,10 +335,12 @@ class PostgresDomainStore final : public DomainStore {
   }
 
   Status UpdateProject(const Project& p, const Scope& scope) override {
-    Params params = {Text(p.name), Text(p.description), Time(p.updated_at), Text(p.project_id)};
+    A11Y_RETURN_IF_ERROR(CheckWcagLevel(p));
+    Params params = {Text(p.name), Text(p.description), Time(p.updated_at), Text(p.project_id),
+                     Text(p.wcag_level)};
     const std::string sql =
-        "UPDATE projects SET name = $1, description = $2, updated_at = $3::timestamptz "
-        "WHERE project_id = $4" +
+        "UPDATE projects SET name = $1, description = $2, wcag_level = $5, "
+        "updated_at = $3::timestamptz WHERE project_id = $4" +
         ScopeClause(scope, &params);
     return queries_.Write(sql, params, ProjectNotFound(p.project_id),
                           "a project named '" + p.name + "' already exists");

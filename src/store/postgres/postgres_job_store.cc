@@ -15,6 +15,8 @@
 #include "store/postgres/postgres_job_rows.h"
 #include "store/postgres/postgres_migrations.h"
 #include "store/postgres/postgres_push.h"
+#include "store/postgres/postgres_result_store.h"
+#include "store/result_store.h"
 
 namespace a11y {
 namespace {
@@ -59,6 +61,7 @@ class PostgresJobStore : public JobStore {
             [this](PgConnection* conn, const std::string& job_id, int64_t token, const Json& cp) {
               return CheckpointOn(conn, job_id, token, cp);
             })),
+        results_(NewPostgresResultStore(&pool_, &metrics_.query_latency)),
         push_(url) {}
 
   std::string BackendName() const override { return "postgresql"; }
@@ -120,6 +123,8 @@ class PostgresJobStore : public JobStore {
 
   DiscoveryStore& discovery() override { return *discovery_; }
 
+  ResultStore& results() override { return *results_; }
+
  private:
   LatencyHistogram* latency() { return &metrics_.query_latency; }
 
@@ -158,6 +163,7 @@ class PostgresJobStore : public JobStore {
   // Use pool_ and metrics_: declared after them, so destroyed before them.
   std::unique_ptr<DomainStore> domain_;
   std::unique_ptr<DiscoveryStore> discovery_;
+  std::unique_ptr<ResultStore> results_;
   // Declared last: its thread stops before anything else goes.
   pg::PgPushChannel push_;
 };
@@ -291,6 +297,8 @@ Result<JobPage> PostgresJobStore::ListJobs(const JobFilter& filter, const Scope&
   if (scope.user_id) add("user_id = ", Text(*scope.user_id));
   if (filter.website_id) add("website_id = ", Text(*filter.website_id));
   if (filter.project_id) add("project_id = ", Text(*filter.project_id));
+  // jobs_parent finds a job's children; only they are sorted.
+  if (filter.parent_job_id) add("parent_job_id = ", Text(*filter.parent_job_id));
   if (filter.created_from) add("created_at >= ", Time(*filter.created_from), "::timestamptz");
   if (filter.created_to) add("created_at < ", Time(*filter.created_to), "::timestamptz");
   if (filter.cursor) {

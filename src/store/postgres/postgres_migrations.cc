@@ -243,6 +243,48 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_website ON documents (website_id, document_id);
 )sql"},
+      {7, "add_wcag_level_and_test_results", R"sql(
+-- The level a project's pages are tested at. A constant default is added without
+-- rewriting the table; existing projects read AA.
+ALTER TABLE projects ADD COLUMN wcag_level text NOT NULL DEFAULT 'AA'
+  CHECK (wcag_level IN ('A', 'AA', 'AAA'));
+
+-- One row per page tested, written once by its testing job and never updated: a page's
+-- history, and summed per run (run_id, the job that asked for the tests). The owner,
+-- project and website repeat the page's, so scoped reads need no join; results go with
+-- their page and website. findings and act are JSON stored as text: only ever written
+-- whole and read back whole, so jsonb's parse on the way in would buy nothing.
+CREATE TABLE test_results (
+  result_id   text COLLATE "C" PRIMARY KEY,
+  page_id     text COLLATE "C" NOT NULL REFERENCES pages (page_id) ON DELETE CASCADE,
+  website_id  text COLLATE "C" NOT NULL REFERENCES websites (website_id) ON DELETE CASCADE,
+  project_id  text COLLATE "C" NOT NULL,
+  user_id     text COLLATE "C" NOT NULL,
+  job_id      text COLLATE "C" NOT NULL,
+  run_id      text COLLATE "C" NOT NULL,
+  url         text NOT NULL,
+  tested_at   timestamptz NOT NULL,
+  duration_ms bigint NOT NULL DEFAULT 0,
+  status_code integer,
+  error       text,
+  level       text NOT NULL,
+  errors      bigint NOT NULL DEFAULT 0,
+  warnings    bigint NOT NULL DEFAULT 0,
+  info        bigint NOT NULL DEFAULT 0,
+  discovery   bigint NOT NULL DEFAULT 0,
+  score       double precision NOT NULL DEFAULT 0,
+  findings    text NOT NULL DEFAULT '[]',
+  act         text NOT NULL DEFAULT '[]'
+);
+-- A page's history, newest first (and the page's cascade).
+CREATE INDEX test_results_page ON test_results (page_id, result_id);
+-- A run's results, oldest first.
+CREATE INDEX test_results_run ON test_results (run_id, result_id);
+-- A website's runs, newest first, grouped as the walk goes (and the website's cascade).
+CREATE INDEX test_results_website_run ON test_results (website_id, run_id);
+-- What a testing job taken over after a crash has already tested.
+CREATE INDEX test_results_job ON test_results (job_id);
+)sql"},
   };
   return migrations;
 }

@@ -19,7 +19,7 @@ constexpr const char* kTokenColumns =
     "token_id, secret_hash, user_id, name, prefix, created_at, expires_at, last_used_at, "
     "revoked_at";
 constexpr const char* kProjectColumns =
-    "project_id, user_id, name, description, created_at, updated_at";
+    "project_id, user_id, name, description, wcag_level, created_at, updated_at";
 constexpr const char* kWebsiteColumns =
     "website_id, project_id, user_id, name, start_url, settings, created_at, updated_at";
 constexpr const char* kPageColumns =
@@ -37,6 +37,13 @@ std::optional<TimePoint> OptTime(const Statement& s, int c) {
 }
 
 TimePoint Time(const Statement& s, int c) { return FromUnixMicros(s.Int(c)); }
+
+// The table's CHECK would refuse any other level too, but as a constraint error; this
+// answers kInvalidArgument, as the PostgreSQL store does.
+Status CheckWcagLevel(const Project& p) {
+  if (p.wcag_level == "A" || p.wcag_level == "AA" || p.wcag_level == "AAA") return Status::Ok();
+  return Status::InvalidArgument("wcag_level: must be A, AA or AAA, not '" + p.wcag_level + "'");
+}
 
 // Settings are validated before they get here; invalid UTF-8 is replaced, never thrown.
 std::string JsonText(const Json& value) {
@@ -87,8 +94,9 @@ Project ReadProject(const Statement& s) {
   p.user_id = s.Text(1);
   p.name = s.Text(2);
   p.description = s.Text(3);
-  p.created_at = Time(s, 4);
-  p.updated_at = Time(s, 5);
+  p.wcag_level = s.Text(4);
+  p.created_at = Time(s, 5);
+  p.updated_at = Time(s, 6);
   return p;
 }
 
@@ -300,12 +308,14 @@ class SqliteDomainStore final : public DomainStore {
   // --- projects ------------------------------------------------------------------------
 
   Status CreateProject(const Project& p) override {
+    A11Y_RETURN_IF_ERROR(CheckWcagLevel(p));
     return queries_.Write(
-        "INSERT INTO projects (project_id, user_id, name, description, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO projects (project_id, user_id, name, description, wcag_level, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [&](Statement& s) {
           s.Bind(1, p.project_id).Bind(2, p.user_id).Bind(3, p.name).Bind(4, p.description);
-          s.Bind(5, ToUnixMicros(p.created_at)).Bind(6, ToUnixMicros(p.updated_at));
+          s.Bind(5, p.wcag_level).Bind(6, ToUnixMicros(p.created_at));
+          s.Bind(7, ToUnixMicros(p.updated_at));
         },
         "", "a project named '" + p.name + "' (or with id '" + p.project_id + "') already exists");
   }
@@ -338,12 +348,13 @@ class SqliteDomainStore final : public DomainStore {
   }
 
   Status UpdateProject(const Project& p, const Scope& scope) override {
+    A11Y_RETURN_IF_ERROR(CheckWcagLevel(p));
     return queries_.Write(
-        "UPDATE projects SET name = ?1, description = ?2, updated_at = ?3 "
+        "UPDATE projects SET name = ?1, description = ?2, wcag_level = ?6, updated_at = ?3 "
         "WHERE project_id = ?4 AND (?5 IS NULL OR user_id = ?5)",
         [&](Statement& s) {
           s.Bind(1, p.name).Bind(2, p.description).Bind(3, ToUnixMicros(p.updated_at));
-          s.Bind(4, p.project_id).Bind(5, scope.user_id);
+          s.Bind(4, p.project_id).Bind(5, scope.user_id).Bind(6, p.wcag_level);
         },
         ProjectNotFound(p.project_id), "a project named '" + p.name + "' already exists");
   }

@@ -6,10 +6,12 @@
 
 #include "store/discovery_store.h"
 #include "store/domain_store.h"
+#include "store/result_store.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_discovery_store.h"
 #include "store/sqlite/sqlite_domain_store.h"
 #include "store/sqlite/sqlite_migrations.h"
+#include "store/sqlite/sqlite_result_store.h"
 
 namespace a11y {
 namespace {
@@ -116,7 +118,8 @@ class SqliteJobStore : public JobStore {
             &pool_, &write_mu_, &metrics_.query_latency,
             [this](Connection* c, const std::string& job_id, int64_t token, const Json& cp) {
               return CheckpointIn(c, job_id, token, cp);
-            })) {}
+            })),
+        results_(NewSqliteResultStore(&pool_, &write_mu_, &metrics_.query_latency)) {}
 
   std::string BackendName() const override { return "sqlite"; }
 
@@ -224,6 +227,8 @@ class SqliteJobStore : public JobStore {
     if (filter.job_type) add(" AND job_type = ?", {{}, *filter.job_type});
     if (filter.website_id) add(" AND website_id = ?", {{}, *filter.website_id});
     if (filter.project_id) add(" AND project_id = ?", {{}, *filter.project_id});
+    // jobs_parent finds a job's children; only they are sorted.
+    if (filter.parent_job_id) add(" AND parent_job_id = ?", {{}, *filter.parent_job_id});
     if (!filter.statuses.empty()) {
       add(" AND status IN (SELECT value FROM json_each(?))", {{}, StatusList(filter.statuses)});
     }
@@ -827,6 +832,8 @@ class SqliteJobStore : public JobStore {
 
   DiscoveryStore& discovery() override { return *discovery_; }
 
+  ResultStore& results() override { return *results_; }
+
  private:
   // Writers in this process queue here instead of polling SQLite's lock with sleeps: a
   // mutex hands the lock over at once. Other processes still meet the busy handler.
@@ -930,6 +937,7 @@ class SqliteJobStore : public JobStore {
   // Use pool_, write_mu_ and metrics_: declared after them, so destroyed before them.
   std::unique_ptr<DomainStore> domain_;
   std::unique_ptr<DiscoveryStore> discovery_;
+  std::unique_ptr<ResultStore> results_;
 };
 
 }  // namespace

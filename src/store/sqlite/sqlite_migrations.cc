@@ -215,6 +215,46 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_website ON documents (website_id, document_id);
 )SQL"},
+      {5, "projects' WCAG level and test results", R"SQL(
+-- The level a project's pages are tested at. Existing projects keep the default, AA.
+ALTER TABLE projects ADD COLUMN wcag_level TEXT NOT NULL DEFAULT 'AA'
+  CHECK (wcag_level IN ('A','AA','AAA'));
+
+-- One row per page tested, written once by its testing job and never updated: a page's
+-- history, and summed per run (run_id, the job that asked for the tests). The owner,
+-- project and website repeat the page's, so scoped reads need no join; results go with
+-- their page and website. findings and act are JSON text, read only for one result.
+CREATE TABLE test_results (
+  result_id   TEXT    NOT NULL PRIMARY KEY,
+  page_id     TEXT    NOT NULL REFERENCES pages (page_id) ON DELETE CASCADE,
+  website_id  TEXT    NOT NULL REFERENCES websites (website_id) ON DELETE CASCADE,
+  project_id  TEXT    NOT NULL,
+  user_id     TEXT    NOT NULL,
+  job_id      TEXT    NOT NULL,
+  run_id      TEXT    NOT NULL,
+  url         TEXT    NOT NULL,
+  tested_at   INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  status_code INTEGER,
+  error       TEXT,
+  level       TEXT    NOT NULL,
+  errors      INTEGER NOT NULL DEFAULT 0,
+  warnings    INTEGER NOT NULL DEFAULT 0,
+  info        INTEGER NOT NULL DEFAULT 0,
+  discovery   INTEGER NOT NULL DEFAULT 0,
+  score       REAL    NOT NULL DEFAULT 0,
+  findings    TEXT    NOT NULL DEFAULT '[]',
+  act         TEXT    NOT NULL DEFAULT '[]'
+);
+-- A page's history, newest first (and the page's cascade).
+CREATE INDEX test_results_page ON test_results (page_id, result_id);
+-- A run's results, oldest first.
+CREATE INDEX test_results_run ON test_results (run_id, result_id);
+-- A website's runs, newest first, grouped as the walk goes (and the website's cascade).
+CREATE INDEX test_results_website_run ON test_results (website_id, run_id);
+-- What a testing job taken over after a crash has already tested.
+CREATE INDEX test_results_job ON test_results (job_id);
+)SQL"},
   };
   return migrations;
 }
