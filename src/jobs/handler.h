@@ -50,6 +50,15 @@ struct Outcome {
   }
   static Outcome Failed(std::string error) { return {Kind::kFailed, nullptr, std::move(error), {}}; }
   static Outcome Cancelled() { return {Kind::kCancelled, nullptr, {}, {}}; }
+  // For a step that could not be done: a missing object or invalid input will not come
+  // right by itself, so the job fails; anything else (the database, say) may pass: retry.
+  static Outcome FailOrRetry(const Status& status) {
+    if (status.code() == Status::Code::kNotFound ||
+        status.code() == Status::Code::kInvalidArgument) {
+      return Failed(status.ToString());
+    }
+    return Retry(status.ToString());
+  }
 };
 
 // What a handler is given to run one job.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/ids.h"
+#include "jobs/job_family.h"
 
 namespace a11y {
 namespace {
@@ -26,50 +27,8 @@ std::vector<JobStatus> LegalSources(JobStatus to) {
 JobManager::JobManager(JobStore* store, Env* env, JobManagerOptions options)
     : store_(store), env_(env), options_(options) {}
 
-Result<Job> JobManager::BuildJob(const CreateJobRequest& r, TimePoint now) {
-  if (!IsKnownJobType(r.job_type)) {
-    std::string known;
-    for (const auto& t : KnownJobTypes()) known += (known.empty() ? "" : ", ") + t;
-    return Status::InvalidArgument("unknown job type '" + r.job_type + "' (known: " + known + ")");
-  }
-  if (!r.metadata.is_object()) {
-    return Status::InvalidArgument("metadata must be a JSON object, not " +
-                                   std::string(r.metadata.type_name()));
-  }
-  if (r.job_id && !IsValidJobId(*r.job_id)) {
-    return Status::InvalidArgument("job_id '" + *r.job_id +
-                                   "' must be 1-128 characters of letters, digits, '.', '_', ':' "
-                                   "or '-'");
-  }
-  if (r.max_attempts < 1 || r.max_attempts > 100) {
-    return Status::InvalidArgument("max_attempts must be between 1 and 100");
-  }
-  if (r.priority < -1000 || r.priority > 1000) {
-    return Status::InvalidArgument("priority must be between -1000 and 1000");
-  }
-  if (r.queue.empty() || r.queue.size() > 64) {
-    return Status::InvalidArgument("queue must be 1-64 characters");
-  }
-  Job job;
-  job.job_id = r.job_id ? *r.job_id : NewSortableId(now);
-  job.job_type = r.job_type;
-  job.website_id = r.website_id;
-  job.project_id = r.project_id;
-  job.user_id = r.user_id;
-  job.session_id = r.session_id;
-  job.created_at = job.updated_at = now;
-  job.metadata = r.metadata;
-  job.priority = r.priority;
-  job.queue = r.queue;
-  job.run_after = r.run_after.value_or(now);
-  job.max_attempts = r.max_attempts;
-  job.parent_job_id = r.parent_job_id;
-  job.progress.message = "Queued";
-  return job;
-}
-
 Result<Job> JobManager::CreateJob(const CreateJobRequest& request) {
-  auto job = BuildJob(request, env_->Now());
+  auto job = NewJobRow(request, env_->Now());
   if (!job.ok()) return job.status();
   A11Y_RETURN_IF_ERROR(store_->InsertJobs({*job}));
   return job;
@@ -83,7 +42,7 @@ Result<std::vector<std::string>> JobManager::CreateJobs(
   std::vector<std::string> ids;
   ids.reserve(requests.size());
   for (const auto& request : requests) {
-    auto job = BuildJob(request, now);
+    auto job = NewJobRow(request, now);
     if (!job.ok()) return job.status();
     ids.push_back(job->job_id);
     jobs.push_back(std::move(job).value());
@@ -99,8 +58,6 @@ Result<Job> JobManager::UpdateJobStatus(const std::string& job_id, JobStatus to,
   if (job.ok() && to == JobStatus::kCancelling) {
     Notify([&](JobEventListener* l) { l->OnCancellationRequested(job_id); });
   }
-  if (job.ok() && to == JobStatus::kPending) {
-    }
   return job;
 }
 
@@ -144,6 +101,15 @@ Result<CancelResult> JobManager::RequestCancellation(const std::string& job_id,
   auto result = store_->RequestCancellation(job_id, requested_by, scope);
   if (result.ok() && result->outcome == CancelOutcome::kCancelling) {
     Notify([&](JobEventListener* l) { l->OnCancellationRequested(job_id); });
+  }
+  // A parent's cancel reaches its children at once, even when no worker runs the parent
+  // (its handler cascades too, for children it creates after this).
+  if (result.ok() && (result->outcome == CancelOutcome::kCancelled ||
+                      result->outcome == CancelOutcome::kCancelling)) {
+    auto cascaded = CancelChildJobs(*store_, job_id, requested_by, [&](const std::string& child) {
+      Notify([&](JobEventListener* l) { l->OnCancellationRequested(child); });
+    });
+    if (!cascaded.ok()) return cascaded.status();
   }
   return result;
 }

@@ -87,6 +87,7 @@ class JobManager {
                                          int limit = 1000);
   Result<JobPage> ListJobs(const JobFilter& filter, const Scope& scope = Scope::Admin());
 
+  // Cancelling a parent job also cancels its children that have not ended.
   Result<CancelResult> RequestCancellation(const std::string& job_id,
                                            const std::string& requested_by,
                                            const Scope& scope = Scope::Admin());
@@ -109,7 +110,6 @@ class JobManager {
   void RemoveListener(JobEventListener* listener);
 
  private:
-  Result<Job> BuildJob(const CreateJobRequest& request, TimePoint now);
   template <typename F>
   void Notify(F&& f);
 

@@ -449,6 +449,35 @@ TEST_P(JobManagerTest, CancellationOutcomesThroughTheManager) {
   EXPECT_EQ(Row("running").cancellation_requested_by, "alice");
 }
 
+// A parent's cancel reaches its unfinished children at once (jobs/job_family.h), running
+// ones included, whether or not a worker runs the parent; finished children stay as they
+// are, and other jobs are untouched.
+TEST_P(JobManagerTest, CancellingAParentCancelsItsUnfinishedChildren) {
+  RecordingListener listener;
+  manager_->AddListener(&listener);
+  Create("parent", "bulk_test");
+  for (const std::string id : {"child-pending", "child-running", "child-done", "stranger"}) {
+    CreateJobRequest child = RequestWithId(id);
+    if (id != "stranger") child.parent_job_id = "parent";
+    Create(child);
+  }
+  Move("child-running", S::kRunning);
+  Move("child-done", S::kRunning);
+  Move("child-done", S::kCompleted);
+
+  auto cancelled = manager_->RequestCancellation("parent", "alice", Scope::User("alice"));
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->outcome, CancelOutcome::kCancelled);
+  EXPECT_EQ(Row("child-pending").status, S::kCancelled);
+  EXPECT_EQ(Row("child-running").status, S::kCancelling);
+  EXPECT_EQ(Row("child-running").cancellation_requested_by, "alice");
+  EXPECT_EQ(Row("child-done").status, S::kCompleted);
+  EXPECT_EQ(Row("stranger").status, S::kPending);
+  EXPECT_EQ(listener.ids, (std::vector<std::string>{"child-running"}))
+      << "local workers hear about the running child at once";
+  manager_->RemoveListener(&listener);
+}
+
 TEST_P(JobManagerTest, ListenersHearAboutRunningJobsBeingCancelled) {
   RecordingListener listener;
   manager_->AddListener(&listener);
