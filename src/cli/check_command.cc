@@ -60,15 +60,10 @@ void FetchUrls(std::vector<Input>& inputs, const FetchOptions& options) {
   if (urls.empty()) return;
   std::vector<FetchResult> results = FetchPages(urls, options, /*concurrency=*/8);
   for (size_t i = 0; i < results.size(); ++i) {
-    FetchResult& result = results[i];
-    if (result.error) {
-      targets[i]->error = *result.error;
-    } else if (result.status_code >= 400) {
-      targets[i]->error = "HTTP " + std::to_string(result.status_code);
-    } else if (result.body_skipped) {
-      targets[i]->error = "not HTML: " + result.content_type;
+    if (auto unusable = UnusablePage(results[i])) {
+      targets[i]->error = *unusable;
     } else {
-      targets[i]->html = std::move(result.body);
+      targets[i]->html = std::move(results[i].body);
     }
   }
 }

@@ -2,12 +2,13 @@
 #include "cli/cli_common.h"
 #include "discovery/scraping_job.h"
 #include "jobs/diagnostic_handlers.h"
+#include "testing/testing_jobs.h"
 
 namespace a11y::cli {
 
 void AddCrawlerOptions(CLI::App* command, CrawlerArgs* args) {
   command->add_option("--crawler-allow-network", args->allow_networks,
-                      "Let discovery reach this non-public network (CIDR, e.g. 127.0.0.0/8; "
+                      "Let discovery and testing reach this non-public network (CIDR, e.g. 127.0.0.0/8; "
                       "repeatable). By default loopback, private, link-local and other "
                       "non-public addresses are refused");
   command->add_option("--crawler-timeout", args->request_timeout,
@@ -35,9 +36,12 @@ Status RegisterHandlers(const CrawlerArgs& args, HandlerRegistry* handlers) {
   auto fetch = FetchOptionsFrom(args);
   if (!fetch.ok()) return fetch.status();
   DiscoveryOptions discovery;
-  discovery.fetch = std::move(*fetch);
+  discovery.fetch = *fetch;
+  TestingOptions testing;
+  testing.fetch = std::move(*fetch);
   RegisterDiagnosticHandlers(handlers);
   RegisterDiscoveryHandler(handlers, std::move(discovery));
+  RegisterTestingHandlers(handlers, std::move(testing));
   return Status::Ok();
 }
 

@@ -44,4 +44,11 @@ std::vector<FetchResult> FetchPages(const std::vector<std::string>& urls,
   return results;
 }
 
+std::optional<std::string> UnusablePage(const FetchResult& result) {
+  if (result.error) return *result.error;
+  if (result.status_code >= 400) return "HTTP " + std::to_string(result.status_code);
+  if (result.body_skipped) return "not HTML: " + result.content_type;
+  return std::nullopt;
+}
+
 }  // namespace a11y

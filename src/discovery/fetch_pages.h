@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,5 +17,9 @@ namespace a11y {
 std::vector<FetchResult> FetchPages(const std::vector<std::string>& urls,
                                     const FetchOptions& options, int concurrency,
                                     const std::function<bool()>& stop = {});
+
+// Why `result` gives no page to check (a failed transfer, an HTTP error, a body that is not
+// HTML), or nothing when its body is the page.
+std::optional<std::string> UnusablePage(const FetchResult& result);
 
 }  // namespace a11y

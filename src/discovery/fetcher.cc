@@ -134,6 +134,10 @@ FetchResult Fetcher::Impl::Finish(std::unique_ptr<Transfer> transfer, CURLcode c
       curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &final_url) == CURLE_OK && final_url) {
     result.final_url = final_url;
   }
+  if (curl_off_t total = 0;
+      curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total) == CURLE_OK && total > 0) {
+    result.elapsed = Micros(total);
+  }
   if (status == 429 || status == 503) {
     curl_off_t seconds = 0;
     if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &seconds) == CURLE_OK && seconds > 0) {

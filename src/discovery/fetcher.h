@@ -46,6 +46,7 @@ struct FetchResult {
   int64_t size_bytes = 0;     // Bytes of body received (decoded).
   std::optional<std::string> error;    // Why the transfer failed.
   std::optional<Micros> retry_after;   // Retry-After of a 429 or 503.
+  Micros elapsed{0};                   // The whole transfer, redirects included.
 };
 
 class Fetcher {

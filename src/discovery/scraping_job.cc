@@ -64,7 +64,7 @@ class ScrapingJob : public JobHandler {
   Outcome Run(JobContext& context) override {
     const Job& job = context.job();
     auto website = context.store().domain().GetWebsite(job.website_id, Scope::Admin());
-    if (!website.ok()) return FailOrRetry(website.status());
+    if (!website.ok()) return Outcome::FailOrRetry(website.status());
     CrawlConfig config = ConfigFor(job, *website);
     auto start = NormalizeHttpUrl(StartUrl(job, *website));
     if (!start) return Outcome::Failed("the start URL is not an absolute http(s) URL");
@@ -72,7 +72,7 @@ class ScrapingJob : public JobHandler {
     Crawler crawler(config);
 
     auto run = ResumeOrCreateRun(context, *website, crawler);
-    if (!run.ok()) return FailOrRetry(run.status());
+    if (!run.ok()) return Outcome::FailOrRetry(run.status());
     RunSink sink(context, run->run_id);
     CancellationToken& cancel = context.cancellation();
     const Crawler::Outcome outcome = crawler.Run(sink, [&] { return cancel.IsCancelled(); });
@@ -80,12 +80,6 @@ class ScrapingJob : public JobHandler {
   }
 
  private:
-  // A missing object will not come back: the job fails. Anything else may pass: retry.
-  static Outcome FailOrRetry(const Status& status) {
-    if (status.code() == Status::Code::kNotFound) return Outcome::Failed(status.ToString());
-    return Outcome::Retry(status.ToString());
-  }
-
   // The job keeps the settings it was started with; older jobs fall back to the website's.
   static std::string StartUrl(const Job& job, const Website& website) {
     return job.metadata.value("start_url", website.start_url);

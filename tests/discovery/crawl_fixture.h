@@ -105,7 +105,7 @@ inline Website NewWebsite(DomainStore& domain, const std::string& start_url,
   const TimePoint now = Env::Default()->Now();
   User user{NewSortableId(now), username, "x", Role::kUser, false, now, now};
   EXPECT_TRUE(domain.CreateUser(user).ok());
-  Project project{NewSortableId(now), user.user_id, "p", "", now, now};
+  Project project{NewSortableId(now), user.user_id, "p", "", "AA", now, now};
   EXPECT_TRUE(domain.CreateProject(project).ok());
   Website website;
   website.website_id = NewSortableId(now);
