@@ -10,6 +10,7 @@
 #include "jobs/job_manager.h"
 #include "store/discovery_store.h"
 #include "store/domain_store.h"
+#include "store/result_store.h"
 #include "websites/website_manager.h"
 
 namespace a11y::http {
@@ -28,6 +29,7 @@ struct ApiContext {
 
   DomainStore& domain() { return websites->store(); }
   DiscoveryStore& discovery() { return jobs->store().discovery(); }
+  ResultStore& results() { return jobs->store().results(); }
 };
 
 // Registers every route of the API on `router`. REQUIRES: context outlives the router.

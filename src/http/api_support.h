@@ -68,7 +68,7 @@ Json ListingJson(const Listing<T>& listing) {
 inline Json JobPageJson(const JobPage& page) { return PageJson(page.jobs, page.next_cursor); }
 
 // Jobs, shared by the user's and the administrator's routes: ?type=&status=a,b&website_id=
-// &project_id=&limit=&cursor=; a cancel
+// &project_id=&parent_job_id=&limit=&cursor=; a cancel
 // answered with {"outcome", "job"} (404 when the job is not in the caller's scope).
 JobFilter ReadJobFilter(const Request& request);
 Response CancelJob(const std::string& job_id, ApiContext& context,

@@ -1,6 +1,5 @@
 // Jobs over HTTP: start discovery, tests and reports; list, show, cancel and retry the
-// caller's jobs; their statistics. The handlers that run these jobs come in later issues:
-// until then the jobs are created with their type and validated metadata and wait.
+// caller's jobs, and a parent's children; their statistics.
 #include "http/api_support.h"
 
 namespace a11y::http {
@@ -58,15 +57,25 @@ Response StartDiscovery(Request& request, ApiContext& context, const Principal& 
                         {{"start_url", website.start_url}, {"settings", website.settings}}));
 }
 
+// A bulk_test's optional chunk_size: pages per child testing job.
+Json ReadBulkOptions(JsonReader& reader) {
+  Json metadata = Json::object();
+  if (auto chunk = reader.Int("chunk_size", JsonReader::kOptional, 1, kMaxPageLimit)) {
+    metadata["chunk_size"] = *chunk;
+  }
+  return metadata;
+}
+
 // One page, a chosen set of pages (testing) or every page of the website (bulk_test).
 Response StartWebsiteTest(Request& request, ApiContext& context, const Principal& principal) {
   const Json body = OptionalBody(request);
   JsonReader reader(body);
   const auto page_ids = reader.Strings("page_ids", JsonReader::kOptional, 1000, 128);
+  Json bulk = ReadBulkOptions(reader);
   FinishReading(reader);
   const Website website =
       Value(context.domain().GetWebsite(request.Param("id"), principal.scope()));
-  if (!page_ids) return Started(context, NewJob("bulk_test", website, principal, Json::object()));
+  if (!page_ids) return Started(context, NewJob("bulk_test", website, principal, std::move(bulk)));
   if (page_ids->empty()) {
     throw ApiError::BadRequest("invalid_field", "page_ids: must name at least one page",
                                {{"field", "page_ids"}});
@@ -89,6 +98,23 @@ Response StartPageTest(Request& request, ApiContext& context, const Principal& p
   const Page page = Value(context.domain().GetPage(request.Param("id"), principal.scope()));
   const Website website = Value(context.domain().GetWebsite(page.website_id, principal.scope()));
   return Started(context, NewJob("testing", website, principal, {{"page_ids", {page.page_id}}}));
+}
+
+// Every page of every website of the project: one bulk_test without a website.
+Response StartProjectTest(Request& request, ApiContext& context, const Principal& principal) {
+  const Json body = OptionalBody(request);
+  JsonReader reader(body);
+  Json bulk = ReadBulkOptions(reader);
+  FinishReading(reader);
+  const Project project =
+      Value(context.domain().GetProject(request.Param("id"), principal.scope()));
+  CreateJobRequest job;
+  job.job_type = "bulk_test";
+  job.project_id = project.project_id;
+  job.user_id = principal.user.user_id;
+  job.session_id = principal.credential_id;
+  job.metadata = std::move(bulk);
+  return Started(context, job);
 }
 
 Response StartReport(Request& request, ApiContext& context, const Principal& principal) {
@@ -134,6 +160,7 @@ JobFilter ReadJobFilter(const Request& request) {
   }
   filter.website_id = request.Query("website_id");
   filter.project_id = request.Query("project_id");
+  filter.parent_job_id = request.Query("parent_job_id");
   const PageRequest page = ReadPageQuery(request);
   filter.limit = page.limit;
   filter.cursor = page.cursor;
@@ -155,6 +182,8 @@ void RegisterJobRoutes(Router& router, ApiContext& context) {
             [&c](Request& r, const Principal& p) { return StartDiscovery(r, c, p); });
   AddAuthed(router, c, "POST", "/api/v1/websites/{id}/test",
             [&c](Request& r, const Principal& p) { return StartWebsiteTest(r, c, p); });
+  AddAuthed(router, c, "POST", "/api/v1/projects/{id}/test",
+            [&c](Request& r, const Principal& p) { return StartProjectTest(r, c, p); });
   AddAuthed(router, c, "POST", "/api/v1/pages/{id}/test",
             [&c](Request& r, const Principal& p) { return StartPageTest(r, c, p); });
   AddAuthed(router, c, "POST", "/api/v1/websites/{id}/reports",
@@ -184,8 +213,9 @@ void RegisterJobRoutes(Router& router, ApiContext& context) {
                          JobStatusName(failed.status));
     }
     if (failed.job_type == "discovery") RefuseSecondDiscovery(c, failed.website_id);
-    // The retry belongs to the job's owner (an administrator may retry for them) and
-    // records who asked for it in session_id.
+    // The retry belongs to the job's owner (an administrator may retry for them), records
+    // who asked for it in session_id and what it retries in metadata.retry_of, and stays
+    // in the failed job's family (a retried testing chunk still belongs to its bulk_test).
     CreateJobRequest retry;
     retry.job_type = failed.job_type;
     retry.website_id = failed.website_id;
@@ -193,10 +223,11 @@ void RegisterJobRoutes(Router& router, ApiContext& context) {
     retry.user_id = failed.user_id;
     retry.session_id = p.credential_id;
     retry.metadata = failed.metadata;
+    retry.metadata["retry_of"] = failed.job_id;
     retry.priority = failed.priority;
     retry.queue = failed.queue;
     retry.max_attempts = failed.max_attempts;
-    retry.parent_job_id = failed.job_id;
+    retry.parent_job_id = failed.parent_job_id;
     return Started(c, retry);
   });
 }

@@ -12,6 +12,7 @@ ProjectChange ReadProject(const Request& request, JsonReader::Need need) {
   ProjectChange change;
   change.name = reader.String("name", need, 1, 200);
   change.description = reader.String("description", JsonReader::kOptional, 0, 5000);
+  change.wcag_level = reader.String("wcag_level", JsonReader::kOptional, 1, 3);
   FinishReading(reader);
   return change;
 }
@@ -129,6 +130,25 @@ void RegisterProjectRoutes(Router& router, ApiContext& context) {
   AddAuthed(router, c, "GET", "/api/v1/discovery-runs/{id}", [&c](Request& r, const Principal& p) {
     return Response::Json(200, Value(c.discovery().GetRun(r.Param("id"), p.scope())).ToJson());
   });
+  // What the testing jobs left: each page's results over time, and each run's totals.
+  AddAuthed(router, c, "GET", "/api/v1/pages/{id}/results", [&c](Request& r, const Principal& p) {
+    return Response::Json(200, ListingJson(Value(c.results().ListPageResults(
+                                   r.Param("id"), ReadPageQuery(r), p.scope()))));
+  });
+  AddAuthed(router, c, "GET", "/api/v1/results/{id}", [&c](Request& r, const Principal& p) {
+    return Response::Json(
+        200, Value(c.results().GetResult(r.Param("id"), p.scope())).ToJson(/*with_details=*/true));
+  });
+  AddAuthed(router, c, "GET", "/api/v1/websites/{id}/test-runs",
+            [&c](Request& r, const Principal& p) {
+              return Response::Json(200, ListingJson(Value(c.results().ListRuns(
+                                             r.Param("id"), ReadPageQuery(r), p.scope()))));
+            });
+  AddAuthed(router, c, "GET", "/api/v1/test-runs/{id}/results",
+            [&c](Request& r, const Principal& p) {
+              return Response::Json(200, ListingJson(Value(c.results().ListRunResults(
+                                             r.Param("id"), ReadPageQuery(r), p.scope()))));
+            });
   AddAuthed(router, c, "GET", "/api/v1/websites/{id}/documents",
             [&c](Request& r, const Principal& p) {
               return Response::Json(200, ListingJson(Value(c.discovery().ListDocuments(

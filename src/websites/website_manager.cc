@@ -25,16 +25,23 @@ Status FieldProblem(const char* field, const Status& status) {
   return Status::InvalidArgument(std::string(field) + ": " + status.message());
 }
 
+Status CheckWcagLevel(const std::optional<std::string>& level) {
+  if (!level || *level == "A" || *level == "AA" || *level == "AAA") return Status::Ok();
+  return Status::InvalidArgument("wcag_level: must be A, AA or AAA");
+}
+
 }  // namespace
 
 Result<Project> WebsiteManager::CreateProject(const std::string& owner,
                                               const ProjectChange& fields) {
+  A11Y_RETURN_IF_ERROR(CheckWcagLevel(fields.wcag_level));
   const TimePoint now = env_->Now();
   Project project;
   project.project_id = NewSortableId(now);
   project.user_id = owner;
   project.name = fields.name.value_or("");
   project.description = fields.description.value_or("");
+  project.wcag_level = fields.wcag_level.value_or("AA");
   project.created_at = now;
   project.updated_at = now;
   A11Y_RETURN_IF_ERROR(store_->CreateProject(project));
@@ -43,10 +50,12 @@ Result<Project> WebsiteManager::CreateProject(const std::string& owner,
 
 Result<Project> WebsiteManager::UpdateProject(const std::string& project_id,
                                               const ProjectChange& change, const Scope& scope) {
+  A11Y_RETURN_IF_ERROR(CheckWcagLevel(change.wcag_level));
   auto project = store_->GetProject(project_id, scope);
   if (!project.ok()) return project.status();
   if (change.name) project->name = *change.name;
   if (change.description) project->description = *change.description;
+  if (change.wcag_level) project->wcag_level = *change.wcag_level;
   project->updated_at = env_->Now();
   A11Y_RETURN_IF_ERROR(store_->UpdateProject(*project, scope));
   return project;

@@ -16,6 +16,7 @@ namespace a11y {
 struct ProjectChange {
   std::optional<std::string> name;
   std::optional<std::string> description;
+  std::optional<std::string> wcag_level;  // A, AA or AAA.
 };
 
 struct WebsiteChange {

@@ -38,6 +38,14 @@ TEST_P(ApiResourcesTest, ProjectsAndWebsitesAreCreatedReadChangedAndDeleted) {
   const HttpResult renamed = alice.Patch("/api/v1/projects/" + project_id, {{"name", "Store"}});
   EXPECT_EQ(renamed.Json()["name"], "Store");
   EXPECT_EQ(renamed.Json()["description"], "main");
+  EXPECT_EQ(renamed.Json()["wcag_level"], "AA") << "the default level";
+  const HttpResult stricter =
+      alice.Patch("/api/v1/projects/" + project_id, {{"wcag_level", "AAA"}});
+  EXPECT_EQ(stricter.Json()["wcag_level"], "AAA");
+  EXPECT_EQ(alice.Get("/api/v1/projects/" + project_id).Json()["wcag_level"], "AAA");
+  const HttpResult bad_level =
+      alice.Patch("/api/v1/projects/" + project_id, {{"wcag_level", "B"}});
+  EXPECT_EQ(bad_level.status, 400) << bad_level.body;
 
   const HttpResult listed = alice.Get("/api/v1/projects/" + project_id + "/websites");
   ASSERT_EQ(listed.Json()["items"].size(), 1u);
@@ -98,17 +106,30 @@ TEST_P(ApiResourcesTest, StartRoutesCreateTypedJobsThatRecordWhoStartedThem) {
   EXPECT_EQ(one.Json()["metadata"]["page_ids"], json({page_id}));
   const HttpResult bulk = alice.Post("/api/v1/websites/" + website_id + "/test");
   EXPECT_EQ(bulk.Json()["job_type"], "bulk_test");
+  EXPECT_EQ(alice.Post("/api/v1/websites/" + website_id + "/test", {{"chunk_size", 0}}).status, 400);
+  const HttpResult whole = alice.Post("/api/v1/projects/" + site["project_id"].get<std::string>() +
+                                          "/test",
+                                      {{"chunk_size", 10}});
+  ASSERT_EQ(whole.status, 202) << whole.body;
+  EXPECT_EQ(whole.Json()["job_type"], "bulk_test");
+  EXPECT_EQ(whole.Json()["website_id"], "") << "a project's bulk test covers all its websites";
+  EXPECT_EQ(whole.Json()["metadata"]["chunk_size"], 10);
+  const HttpResult history = alice.Get("/api/v1/pages/" + page_id + "/results");
+  ASSERT_EQ(history.status, 200) << history.body;
+  EXPECT_TRUE(history.Json()["items"].empty()) << "no test has run yet";
+  EXPECT_EQ(alice.Get("/api/v1/websites/" + website_id + "/test-runs").status, 200);
+  EXPECT_EQ(alice.Get("/api/v1/results/nope").status, 404);
   const HttpResult report =
       alice.Post("/api/v1/websites/" + website_id + "/reports", {{"format", "csv"}});
   EXPECT_EQ(report.Json()["job_type"], "report_generation");
   EXPECT_EQ(report.Json()["metadata"]["format"], "csv");
   EXPECT_EQ(report.Json()["metadata"]["level"], "AA");
 
-  EXPECT_EQ(alice.Get("/api/v1/jobs").Json()["items"].size(), 4u);
+  EXPECT_EQ(alice.Get("/api/v1/jobs").Json()["items"].size(), 5u);
   EXPECT_EQ(alice.Get("/api/v1/jobs?type=testing").Json()["items"].size(), 1u);
   EXPECT_EQ(alice.Get("/api/v1/jobs?status=running").Json()["items"].size(), 0u);
   const json stats = alice.Get("/api/v1/jobs/stats").Json();
-  EXPECT_EQ(stats["total_jobs"], 4);
+  EXPECT_EQ(stats["total_jobs"], 5);
 }
 
 TEST_P(ApiResourcesTest, CancelSaysWhatHappenedAndRetryStartsAFreshJob) {
@@ -128,7 +149,8 @@ TEST_P(ApiResourcesTest, CancelSaysWhatHappenedAndRetryStartsAFreshJob) {
   const HttpResult retried = alice.Post("/api/v1/jobs/" + job_id + "/retry");
   ASSERT_EQ(retried.status, 202) << retried.body;
   EXPECT_NE(retried.Json()["job_id"], job_id);
-  EXPECT_EQ(retried.Json()["parent_job_id"], job_id);
+  EXPECT_EQ(retried.Json()["metadata"]["retry_of"], job_id);
+  EXPECT_TRUE(retried.Json()["parent_job_id"].is_null()) << "a retry joins the failed job's family";
   EXPECT_EQ(retried.Json()["status"], "pending");
   EXPECT_EQ(retried.Json()["job_type"], "discovery");
 }
