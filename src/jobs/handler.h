@@ -36,11 +36,12 @@ class CancellationToken {
 };
 
 struct Outcome {
-  enum class Kind { kCompleted, kRetry, kFailed, kCancelled };
+  enum class Kind { kCompleted, kRetry, kFailed, kCancelled, kWait };
   Kind kind = Kind::kCompleted;
   Json result;                      // kCompleted.
   std::string error;                // kRetry, kFailed.
-  std::optional<Micros> retry_after;  // kRetry: otherwise the worker's backoff decides.
+  // kRetry: otherwise the worker's backoff decides. kWait: always set.
+  std::optional<Micros> retry_after;
 
   static Outcome Completed(Json result = Json::object()) {
     return {Kind::kCompleted, std::move(result), {}, {}};
@@ -50,6 +51,10 @@ struct Outcome {
   }
   static Outcome Failed(std::string error) { return {Kind::kFailed, nullptr, std::move(error), {}}; }
   static Outcome Cancelled() { return {Kind::kCancelled, nullptr, {}, {}}; }
+  // Not done, nothing wrong: gives the worker slot back and runs the job again after
+  // `after`, without counting an attempt (its checkpoint keeps its state). For a job that
+  // waits on others — a parent on its children — so waiting never holds a slot they need.
+  static Outcome Wait(Micros after) { return {Kind::kWait, nullptr, {}, after}; }
   // For a step that could not be done: a missing object or invalid input will not come
   // right by itself, so the job fails; anything else (the database, say) may pass: retry.
   static Outcome FailOrRetry(const Status& status) {

@@ -279,6 +279,10 @@ Finish Worker::DecideFinish(RunningJob& running, Outcome outcome) {
     case Outcome::Kind::kCancelled:
       finish.kind = running.releasing ? Finish::Kind::kRelease : Finish::Kind::kCancelled;
       break;
+    case Outcome::Kind::kWait:
+      finish.kind = Finish::Kind::kRelease;
+      finish.run_after = manager_->env().Now() + outcome.retry_after.value_or(Micros::zero());
+      break;
     case Outcome::Kind::kFailed:
       finish.kind = Finish::Kind::kFailed;
       finish.error = std::move(outcome.error);

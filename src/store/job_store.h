@@ -117,7 +117,8 @@ struct Finish {
     kFailed,     // running|cancelling -> failed, with error.
     kCancelled,  // running|cancelling -> cancelled.
     kRetry,      // running -> pending at run_after, with error; cancelling -> cancelled.
-    kRelease,    // running -> pending now, attempt not counted; cancelling -> cancelled.
+    kRelease,    // running -> pending at max(now, run_after), attempt not counted;
+                 // cancelling -> cancelled.
   };
   std::string job_id;
   int64_t token = 0;
@@ -125,7 +126,7 @@ struct Finish {
   std::optional<Json> result;
   std::optional<std::string> error;
   std::optional<Progress> progress;  // The last progress, always written with the finish.
-  TimePoint run_after{};             // kRetry only.
+  TimePoint run_after{};             // kRetry and kRelease.
 };
 
 struct RecoveryReport {

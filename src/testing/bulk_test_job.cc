@@ -141,24 +141,23 @@ class BulkTestJob : public JobHandler {
       pages_total = *created;
     }
 
-    CancellationToken& cancel = context.cancellation();
-    while (true) {
-      auto children = ListChildJobs(store, job.job_id);
-      if (!children.ok()) return Outcome::Retry(children.status().ToString());
-      if (cancel.IsCancelled()) {
-        auto cancelled = CancelChildJobs(store, job.job_id, "bulk_test " + job.job_id);
-        if (!cancelled.ok()) return Outcome::Retry(cancelled.status().ToString());
-        return Outcome::Cancelled();
-      }
-      context.ReportProgress(
-          children->progress.current, std::max(pages_total, children->progress.total),
-          "Tested " + std::to_string(children->progress.current) + " of " +
-              std::to_string(pages_total) + " pages; " + std::to_string(children->finished) +
-              " of " + std::to_string(children->jobs.size()) + " testing jobs finished",
-          {{"child_jobs", children->jobs.size()}, {"child_statuses", children->StatusCounts()}});
-      if (children->AllFinished()) return Finish(job, *children);
-      cancel.WaitFor(kPollInterval);
+    // Checks on the children and, unless they have all ended, gives the slot back until
+    // the next look: a parent waiting never holds a slot its children need.
+    auto children = ListChildJobs(store, job.job_id);
+    if (!children.ok()) return Outcome::Retry(children.status().ToString());
+    if (context.cancellation().IsCancelled()) {
+      auto cancelled = CancelChildJobs(store, job.job_id, "bulk_test " + job.job_id);
+      if (!cancelled.ok()) return Outcome::Retry(cancelled.status().ToString());
+      return Outcome::Cancelled();
     }
+    context.ReportProgress(
+        children->progress.current, std::max(pages_total, children->progress.total),
+        "Tested " + std::to_string(children->progress.current) + " of " +
+            std::to_string(pages_total) + " pages; " + std::to_string(children->finished) +
+            " of " + std::to_string(children->jobs.size()) + " testing jobs finished",
+        {{"child_jobs", children->jobs.size()}, {"child_statuses", children->StatusCounts()}});
+    if (children->AllFinished()) return Finish(job, *children);
+    return Outcome::Wait(kPollInterval);
   }
 
  private:

@@ -10,8 +10,9 @@
 //           names no website). It fans out child testing jobs of `chunk_size` pages each
 //           (metadata, default 25) so many workers share the work, sums their progress,
 //           cancels them when it is cancelled, and ends when they have all ended: failed
-//           if any of them failed, completed otherwise. All results of one bulk_test share
-//           its job id as their run_id.
+//           if any of them failed, completed otherwise. Between looks at its children it
+//           gives its worker slot back (Outcome::Wait), so one slot is enough. All results
+//           of one bulk_test share its job id as their run_id.
 #pragma once
 
 #include "discovery/fetcher.h"

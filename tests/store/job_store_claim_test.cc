@@ -364,6 +364,20 @@ TEST_P(JobStoreClaimTest, ReleaseRequeuesNowWithoutCountingTheAttempt) {
   EXPECT_EQ(Claim("job", "worker").attempt, 1);
 }
 
+// A job waiting on others (Outcome::Wait) is released until a later time: not claimable
+// before it, claimable after, and its attempts stay as they were.
+TEST_P(JobStoreClaimTest, ReleaseUntilALaterTimeIsNotClaimableBeforeIt) {
+  const Job job = InsertInStatus("job", JobStatus::kRunning);
+  Finish release = MakeFinish("job", job.lock_token, Kind::kRelease);
+  release.run_after = Now() + 2s;
+  ASSERT_TRUE(FinishOne(release).ok());
+  EXPECT_EQ(Row("job").status, JobStatus::kPending);
+  EXPECT_EQ(Rfc(Row("job").run_after), Rfc(Now() + 2s));
+  EXPECT_TRUE(ClaimNext("worker", 1).empty());
+  env_.Advance(2s);
+  EXPECT_EQ(Claim("job", "worker").attempt, 1);
+}
+
 TEST_P(JobStoreClaimTest, RetryOrReleaseOfACancellingJobEndsItCancelled) {
   for (Kind kind : {Kind::kRetry, Kind::kRelease}) {
     const std::string id = kind == Kind::kRetry ? "retried" : "released";

@@ -238,9 +238,10 @@ TEST_P(TestingJobsTest, BulkTestFansOutChildrenAndSumsThem) {
 }
 
 // The server answers the first four page requests and stalls every later one until it
-// stops: with one child running at a time (two slots: the parent and a child) and two pages
-// per child, exactly two children complete, the third hangs in its fetches, and the rest
-// wait. Cancelling the parent must abort the hanging fetches and cancel every child left.
+// stops. One worker slot serves the parent and its children (the parent gives its slot
+// back while it waits), so children run one at a time, two pages each: exactly two
+// complete, the third hangs in its fetches, the rest wait. Cancelling the parent must
+// abort the hanging fetches and cancel every child left.
 TEST_P(TestingJobsTest, CancellingABulkTestCancelsItsChildrenAndKeepsTheirResults) {
   ScriptedServer server;
   std::atomic<int> requests{0};
@@ -252,7 +253,7 @@ TEST_P(TestingJobsTest, CancellingABulkTestCancelsItsChildrenAndKeepsTheirResult
     }
   });
   for (int i = 0; i < 60; ++i) AddPage("/p" + std::to_string(i) + ".html", "", server.base_url());
-  StartWorker(2);
+  StartWorker(1);
   const std::string bulk = Start("bulk_test", {{"chunk_size", 2}}, website_.website_id);
   ASSERT_TRUE(WaitUntil([&] { return requests.load() >= 6; }, 60s)) << "a third child is fetching";
   ASSERT_TRUE(manager_->RequestCancellation(bulk, "owner").ok());

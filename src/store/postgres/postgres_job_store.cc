@@ -844,7 +844,7 @@ SELECT job_id, lock_token, (SELECT n FROM published), (SELECT n FROM woken) FROM
       case Finish::Kind::kRelease:
         running_to = "pending";
         cancelling_to = "cancelled";
-        run_after = Time(now);
+        run_after = Time(std::max(now, f.run_after));
         attempt_delta = -1;
         break;
     }

@@ -593,7 +593,8 @@ class SqliteJobStore : public JobStore {
         case Finish::Kind::kRelease: target = "pending"; break;
       }
       const bool release = f.kind == Finish::Kind::kRelease;
-      st->Bind(1, target).Bind(2, now).Bind(3, release ? now : ToUnixMicros(f.run_after));
+      const int64_t run_after = ToUnixMicros(f.run_after);
+      st->Bind(1, target).Bind(2, now).Bind(3, release ? std::max(now, run_after) : run_after);
       st->Bind(4, int64_t{release});
       st->Bind(5, f.result ? std::optional<std::string>(f.result->dump()) : std::nullopt);
       st->Bind(6, f.error).Bind(7, int64_t{f.progress.has_value()});
