@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <utility>
 
 #include "jobs/job_family.h"
 #include "jobs/job_manager.h"
@@ -235,6 +236,38 @@ TEST_P(TestingJobsTest, BulkTestFansOutChildrenAndSumsThem) {
   EXPECT_EQ(runs->items[0].run_id, bulk) << "the children's results are the parent's run";
   EXPECT_EQ(runs->items[0].pages_tested, 23);
   EXPECT_EQ(runs->items[0].counts.errors, (*job.result)["counts"]["errors"].get<int64_t>());
+}
+
+// A bulk_test that names no website tests every website of its project; a child tests
+// one website's pages, so chunks never span two websites.
+TEST_P(TestingJobsTest, ABulkTestOfAProjectTestsThePagesOfEveryWebsite) {
+  for (int i = 0; i < 3; ++i) AddPage("/one" + std::to_string(i) + ".html", kCleanPage);
+  Website second = website_;
+  second.website_id = NewSortableId(Env::Default()->Now());
+  second.name = "second";
+  ASSERT_TRUE(store_->domain().CreateWebsite(second).ok());
+  const Website first = std::exchange(website_, second);
+  for (int i = 0; i < 2; ++i) AddPage("/two" + std::to_string(i) + ".html", kBrokenPage);
+  website_ = first;
+
+  StartWorker(2);
+  const std::string bulk = Start("bulk_test", {{"chunk_size", 10}});  // No website.
+  const Job job = WaitFinished(bulk);
+  ASSERT_EQ(job.status, JobStatus::kCompleted) << job.error.value_or("");
+  EXPECT_EQ((*job.result)["pages_tested"], 5);
+  auto children = ListChildJobs(*store_, bulk);
+  ASSERT_TRUE(children.ok());
+  ASSERT_EQ(children->jobs.size(), 2u) << "one chunk per website";
+  std::set<std::string> websites;
+  for (const Job& child : children->jobs) websites.insert(child.website_id);
+  EXPECT_EQ(websites, (std::set<std::string>{first.website_id, second.website_id}));
+  for (const Website& website : {first, second}) {
+    auto runs = store_->results().ListRuns(website.website_id, {}, Scope::Admin());
+    ASSERT_TRUE(runs.ok());
+    ASSERT_EQ(runs->items.size(), 1u);
+    EXPECT_EQ(runs->items[0].run_id, bulk);
+    EXPECT_EQ(runs->items[0].pages_tested, website.website_id == first.website_id ? 3 : 2);
+  }
 }
 
 // The server answers the first four page requests and stalls every later one until it
