@@ -33,6 +33,7 @@ bench: build
 	@scripts/bench-api
 	@scripts/bench-crawl
 	@scripts/bench-check
+	@scripts/bench-bulk
 
 format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

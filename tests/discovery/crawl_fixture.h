@@ -14,8 +14,10 @@
 #include "core/ids.h"
 #include "discovery/crawler.h"
 #include "jobs/job_manager.h"
+#include "jobs/worker.h"
 #include "store/domain_store.h"
 #include "tests/support/nginx_server.h"
+#include "tests/support/process.h"
 #include "tests/support/site_generator.h"
 #include "tests/support/test_database.h"
 
@@ -157,8 +159,9 @@ inline std::set<std::string> PresentUrls(DomainStore& domain, const std::string&
   return urls;
 }
 
-// Parameterised by backend: a fresh database with a store and JobManager on it, and nginx
-// serving an empty folder (site_dir_) for the test to generate a site into.
+// Parameterised by backend: a fresh database with a store and JobManager on it, nginx
+// serving an empty folder (site_dir_) for the test to generate a site into, and a worker
+// running the handlers the test registers.
 class CrawlJobFixture : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -178,8 +181,31 @@ class CrawlJobFixture : public ::testing::TestWithParam<std::string> {
   }
 
   void TearDown() override {
+    if (worker_) worker_->Shutdown();
     nginx_.reset();
     if (!HasFailure()) std::filesystem::remove_all(dir_);
+  }
+
+  // Starts a worker with `concurrency` slots on handlers_, polling fast.
+  void StartWorker(int concurrency) {
+    WorkerOptions options;
+    options.worker_id = "job-test";
+    options.concurrency = concurrency;
+    options.cancel_poll = std::chrono::milliseconds(10);
+    options.idle_wait = std::chrono::milliseconds(20);
+    options.progress_interval = std::chrono::milliseconds(20);
+    worker_ = std::make_unique<Worker>(manager_.get(), &handlers_, options);
+    ASSERT_TRUE(worker_->Start().ok());
+  }
+
+  // The job once it has ended (a failure, and the job as it is, after two minutes).
+  Job WaitFinished(const std::string& job_id) {
+    Job job;
+    EXPECT_TRUE(WaitUntil([&] {
+      job = *manager_->GetJob(job_id);
+      return IsTerminal(job.status);
+    }, std::chrono::minutes(2))) << "job " << job_id << " is still " << JobStatusName(job.status);
+    return job;
   }
 
   std::unique_ptr<TestDatabase> db_;
@@ -189,6 +215,8 @@ class CrawlJobFixture : public ::testing::TestWithParam<std::string> {
   std::filesystem::path site_dir_;  // What nginx serves.
   std::unique_ptr<NginxServer> nginx_;
   std::string base_;  // nginx's "http://127.0.0.1:PORT".
+  HandlerRegistry handlers_;
+  std::unique_ptr<Worker> worker_;
 };
 
 }  // namespace a11y::testing

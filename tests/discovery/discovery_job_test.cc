@@ -33,35 +33,10 @@ class DiscoveryJobTest : public CrawlJobFixture {
     website_ = NewWebsite(store_->domain(), base_ + "/");
   }
 
-  void TearDown() override {
-    if (worker_) worker_->Shutdown();
-    CrawlJobFixture::TearDown();
-  }
-
-  void StartWorker() {
-    WorkerOptions options;
-    options.worker_id = "discovery-test";
-    options.concurrency = 2;
-    options.cancel_poll = 10ms;
-    options.idle_wait = 20ms;
-    options.progress_interval = 20ms;
-    worker_ = std::make_unique<Worker>(manager_.get(), &handlers_, options);
-    ASSERT_TRUE(worker_->Start().ok());
-  }
-
   std::string StartDiscovery(const CrawlSettings& settings) {
     auto job = manager_->CreateJob(DiscoveryRequest(website_, settings));
     EXPECT_TRUE(job.ok()) << job.status().ToString();
     return job.ok() ? job->job_id : "";
-  }
-
-  Job WaitFinished(const std::string& job_id) {
-    Job job;
-    WaitUntil([&] {
-      job = *manager_->GetJob(job_id);
-      return IsTerminal(job.status);
-    }, 60s);
-    return job;
   }
 
   std::map<std::string, Page> StoredPages() {
@@ -71,8 +46,6 @@ class DiscoveryJobTest : public CrawlJobFixture {
     return testing::PresentUrls(store_->domain(), website_.website_id);
   }
 
-  HandlerRegistry handlers_;
-  std::unique_ptr<Worker> worker_;
   Website website_;
 };
 
@@ -81,7 +54,7 @@ TEST_P(DiscoveryJobTest, StoresEveryPageTheRunAndTheDocumentsWithProgressDetails
   spec.pages = 80;
   spec.documents = 4;
   const GeneratedSite site = GenerateSite(site_dir_, base_, spec);
-  StartWorker();
+  StartWorker(2);
   const Job job = WaitFinished(StartDiscovery(LoopbackSettings()));
   ASSERT_EQ(job.status, JobStatus::kCompleted) << job.error.value_or("");
 
@@ -130,7 +103,7 @@ TEST_P(DiscoveryJobTest, ARerunUpdatesPagesInPlaceAndMarksThoseNoLongerFound) {
   spec.pages = 60;
   spec.cross_links_per_page = 0;  // A tree: cutting it cuts whole branches off.
   GenerateSite(site_dir_, base_, spec);
-  StartWorker();
+  StartWorker(2);
   ASSERT_EQ(WaitFinished(StartDiscovery(LoopbackSettings())).status, JobStatus::kCompleted);
   const std::map<std::string, Page> before = StoredPages();
 
@@ -164,7 +137,7 @@ TEST_P(DiscoveryJobTest, CancellingStopsTheCrawlAndKeepsThePagesFound) {
   CrawlSettings slow = LoopbackSettings();
   slow.requests_per_second = 20;
   slow.concurrency = 2;
-  StartWorker();
+  StartWorker(2);
   const std::string job_id = StartDiscovery(slow);
   ASSERT_TRUE(WaitUntil([&] {
     return manager_->GetJob(job_id)->progress.details.value("pages_processed", 0) >= 10;
@@ -189,7 +162,7 @@ TEST_P(DiscoveryJobTest, AStartUrlOnAPrivateAddressFailsTheJobWithTheReason) {
   GenerateSite(site_dir_, base_, SiteOf(5));
   handlers_ = HandlerRegistry();
   RegisterDiscoveryHandler(&handlers_, DiscoveryOptions{});  // The default: public only.
-  StartWorker();
+  StartWorker(2);
   const Job job = WaitFinished(StartDiscovery(LoopbackSettings()));
   EXPECT_EQ(job.status, JobStatus::kFailed);
   EXPECT_NE(job.error.value_or("").find("loopback address"), std::string::npos)

@@ -28,6 +28,7 @@ class DiscoveryResumeTest : public CrawlJobFixture {
     CrawlJobFixture::TearDown();
   }
 
+  // A worker process (the fixture's StartWorker runs one in this process).
   ChildProcess* StartWorker(const std::string& id) {
     workers_.push_back(std::make_unique<ChildProcess>(
         std::vector<std::string>{Binary(), "--database", db_->url(), "worker", "--id", id,
@@ -35,15 +36,6 @@ class DiscoveryResumeTest : public CrawlJobFixture {
         (dir_ / (id + ".log")).string()));
     EXPECT_TRUE(workers_.back()->started());
     return workers_.back().get();
-  }
-
-  Job WaitFinished(const std::string& job_id) {
-    Job job;
-    EXPECT_TRUE(WaitUntil([&] {
-      job = *manager_->GetJob(job_id);
-      return IsTerminal(job.status);
-    }, 120s)) << "job " << job_id << " is still " << JobStatusName(job.status);
-    return job;
   }
 
   std::vector<std::unique_ptr<ChildProcess>> workers_;

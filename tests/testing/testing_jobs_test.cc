@@ -63,22 +63,6 @@ class TestingJobsTest : public CrawlJobFixture {
     website_ = NewWebsite(store_->domain(), base_ + "/");
   }
 
-  void TearDown() override {
-    if (worker_) worker_->Shutdown();
-    CrawlJobFixture::TearDown();
-  }
-
-  void StartWorker(int concurrency) {
-    WorkerOptions options;
-    options.worker_id = "testing-test";
-    options.concurrency = concurrency;
-    options.cancel_poll = 10ms;
-    options.idle_wait = 20ms;
-    options.progress_interval = 20ms;
-    worker_ = std::make_unique<Worker>(manager_.get(), &handlers_, options);
-    ASSERT_TRUE(worker_->Start().ok());
-  }
-
   // Writes `html` at `path` under nginx's folder (unless empty) and adds the page at
   // `base` + `path` (nginx's by default) to the website.
   std::string AddPage(const std::string& path, const std::string& html, std::string base = "") {
@@ -110,15 +94,6 @@ class TestingJobsTest : public CrawlJobFixture {
     return job.ok() ? job->job_id : "";
   }
 
-  Job WaitFinished(const std::string& job_id) {
-    Job job;
-    WaitUntil([&] {
-      job = *manager_->GetJob(job_id);
-      return IsTerminal(job.status);
-    }, 120s);
-    return job;
-  }
-
   // The page's latest stored result, findings included.
   TestResult Latest(const std::string& page_id) {
     auto history = store_->results().ListPageResults(page_id, {}, Scope::Admin());
@@ -134,8 +109,6 @@ class TestingJobsTest : public CrawlJobFixture {
     ASSERT_TRUE(store_->domain().UpdateProject(*project, Scope::Admin()).ok());
   }
 
-  HandlerRegistry handlers_;
-  std::unique_ptr<Worker> worker_;
   Website website_;
 };
 
