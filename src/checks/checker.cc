@@ -1,9 +1,9 @@
 #include "checks/checker.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
-#include <unordered_map>
 #include <utility>
 
 #include "core/ascii.h"
@@ -15,42 +15,61 @@ enum class TargetOutcome { kPassed, kCantTell, kFailed };
 
 // XPaths of many elements of one page. A rule like contrast has a passed target per text
 // element, so each path is built from its parent's, and each parent's children are
-// numbered once: linear in the page instead of depth x siblings per element.
+// numbered once: linear in the page instead of depth x siblings per element. Tables are
+// indexed by Node::order, the checker's hottest lookups being cheaper there than in maps.
 class XPathCache {
  public:
+  // The reference stays valid while the cache lives (a deque keeps its elements in place).
   const std::string& Of(const Node& node) {
-    auto found = paths_.find(&node);
-    if (found != paths_.end()) return found->second;
+    if (node.order < paths_.size() && !paths_[node.order].empty()) return paths_[node.order];
     std::string path;
     if (node.parent != nullptr && node.parent->is_element()) path = Of(*node.parent);
-    path += "/" + node.tag;
+    path += '/';
+    path += node.tag;
     if (node.parent != nullptr) {
       auto [position, count] = Position(node);
       if (count > 1) path += "[" + std::to_string(position) + "]";
     }
-    return paths_.emplace(&node, std::move(path)).first->second;
+    if (node.order >= paths_.size()) paths_.resize(node.order + 1);
+    paths_[node.order] = std::move(path);  // Never empty: it has at least the '/'.
+    return paths_[node.order];
   }
 
  private:
-  // 1-based position among same-tag element siblings, and how many there are.
+  struct SiblingPosition {
+    size_t position = 0;  // 1-based among element siblings of the same tag.
+    size_t count = 0;     // How many element siblings have that tag.
+  };
+
   std::pair<size_t, size_t> Position(const Node& node) {
-    if (!numbered_.count(node.parent)) {
-      std::map<std::string_view, size_t> counts;
-      for (const Node* sibling : node.parent->children) {
-        if (sibling->is_element()) positions_[sibling] = ++counts[sibling->tag];
+    const Node& parent = *node.parent;
+    if (parent.order >= numbered_.size()) numbered_.resize(parent.order + 1, false);
+    if (!numbered_[parent.order]) {
+      // A parent has few distinct child tags: a short list beats a map.
+      std::vector<std::pair<std::string_view, size_t>> counts;
+      auto count_of = [&](std::string_view tag) -> size_t& {
+        for (auto& [seen, count] : counts) {
+          if (seen == tag) return count;
+        }
+        return counts.emplace_back(tag, 0).second;
+      };
+      for (const Node* sibling : parent.children) {
+        if (!sibling->is_element()) continue;
+        if (sibling->order >= siblings_.size()) siblings_.resize(sibling->order + 1);
+        siblings_[sibling->order].position = ++count_of(sibling->tag);
       }
-      for (const Node* sibling : node.parent->children) {
-        if (sibling->is_element()) totals_[sibling] = counts[sibling->tag];
+      for (const Node* sibling : parent.children) {
+        if (sibling->is_element()) siblings_[sibling->order].count = count_of(sibling->tag);
       }
-      numbered_.insert(node.parent);
+      numbered_[parent.order] = true;
     }
-    return {positions_[&node], totals_[&node]};
+    if (node.order >= siblings_.size()) return {0, 0};  // Not an element: no index.
+    return {siblings_[node.order].position, siblings_[node.order].count};
   }
 
-  std::unordered_map<const Node*, std::string> paths_;
-  std::unordered_map<const Node*, size_t> positions_;
-  std::unordered_map<const Node*, size_t> totals_;
-  std::set<const Node*> numbered_;
+  std::deque<std::string> paths_;  // "" until computed.
+  std::vector<SiblingPosition> siblings_;
+  std::vector<bool> numbered_;     // By parent: its children have positions.
 };
 
 // Collects one page's findings and ACT targets across every rule.
@@ -62,7 +81,9 @@ class PageCollector final : public Reporter {
     rule_ = &rule;
     reported_.clear();
     prompted_ = false;
-    for (std::string_view id : rule.act) acts_.try_emplace(id);
+    // The rule's ACT rules, looked up once rather than for each target it reports.
+    rule_targets_.clear();
+    for (std::string_view id : rule.act) rule_targets_.push_back(&acts_[id]);
   }
 
   void Fail(const Node& element, std::string detail) override {
@@ -101,7 +122,12 @@ class PageCollector final : public Reporter {
   }
 
  private:
-  using Targets = std::map<const Node*, TargetOutcome>;
+  // Targets are listed in document order. Keyed by address, their order followed where the
+  // allocator happened to put the nodes, and so changed with unrelated allocations.
+  struct DocumentOrder {
+    bool operator()(const Node* a, const Node* b) const { return a->order < b->order; }
+  };
+  using Targets = std::map<const Node*, TargetOutcome, DocumentOrder>;
 
   void AddFinding(const Node& element, std::string detail) {
     if (!reported_.insert(&element).second) return;
@@ -118,8 +144,8 @@ class PageCollector final : public Reporter {
   }
 
   void Target(const Node& element, TargetOutcome outcome) {
-    for (std::string_view id : rule_->act) {
-      auto [it, inserted] = acts_[id].emplace(&element, outcome);
+    for (Targets* targets : rule_targets_) {
+      auto [it, inserted] = targets->emplace(&element, outcome);
       // The worst verdict on an element stands: failed over cantTell over passed.
       if (!inserted && outcome > it->second) it->second = outcome;
     }
@@ -150,6 +176,7 @@ class PageCollector final : public Reporter {
   std::vector<Finding> findings_;
   std::vector<size_t> order_;
   std::map<std::string_view, Targets> acts_;
+  std::vector<Targets*> rule_targets_;  // In acts_, for the current rule's ACT rules.
 };
 
 }  // namespace

@@ -13,23 +13,6 @@ namespace a11y::checks {
 // ---------------------------------------------------------------------------------------
 // Node.
 
-bool Node::IsAnyOf(std::initializer_list<std::string_view> names) const {
-  if (kind != NodeKind::kElement || ns != Namespace::kHtml) return false;
-  return std::find(names.begin(), names.end(), tag) != names.end();
-}
-
-const std::string* Node::Attr(std::string_view name) const {
-  for (const Attribute& attribute : attributes) {
-    if (attribute.name == name) return &attribute.value;
-  }
-  return nullptr;
-}
-
-std::string_view Node::AttrOr(std::string_view name, std::string_view fallback) const {
-  const std::string* value = Attr(name);
-  return value != nullptr ? std::string_view(*value) : fallback;
-}
-
 namespace {
 void AppendText(const Node& node, std::string& out) {
   for (const Node* child : node.children) {
@@ -339,22 +322,32 @@ std::string FirstRoleToken(const Node& element) {
 }
 
 std::string CollapseWhitespace(std::string_view s) {
+  // The length in bytes of the whitespace at `i`, 0 when there is none there. U+00A0
+  // (no-break space) counts as whitespace for names.
+  auto space_at = [&](size_t i) -> size_t {
+    char c = s[i];
+    if (IsAsciiSpace(c) || c == '\v') return 1;
+    bool nbsp = static_cast<unsigned char>(c) == 0xC2 && i + 1 < s.size() &&
+                static_cast<unsigned char>(s[i + 1]) == 0xA0;
+    return nbsp ? 2 : 0;
+  };
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    // U+00A0 (no-break space) counts as whitespace for names.
-    bool nbsp = static_cast<unsigned char>(c) == 0xC2 && i + 1 < s.size() &&
-                static_cast<unsigned char>(s[i + 1]) == 0xA0;
-    if (IsAsciiSpace(c) || c == '\v' || nbsp) {
-      if (nbsp) ++i;
-      pending_space = !out.empty();
-      continue;
+  size_t i = 0;
+  while (i < s.size()) {
+    // Words are copied whole rather than byte by byte: names are computed for every element.
+    size_t word = i;
+    while (i < s.size() && space_at(i) == 0) ++i;
+    if (i > word) {
+      if (pending_space) out += ' ';
+      pending_space = false;
+      out.append(s.data() + word, i - word);
     }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += c;
+    if (i < s.size()) {
+      i += space_at(i);
+      pending_space = !out.empty();
+    }
   }
   return out;
 }

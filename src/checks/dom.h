@@ -20,6 +20,16 @@ struct Attribute {
   std::string value;
 };
 
+// Tag and attribute names are a few bytes long and compared millions of times a run: after
+// the length test, an inline byte loop costs less than the call to memcmp that == makes.
+inline bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 class Node {
  public:
   NodeKind kind = NodeKind::kElement;
@@ -39,15 +49,29 @@ class Node {
 
   // True for an HTML-namespace element named `name` (lower case).
   bool Is(std::string_view name) const {
-    return kind == NodeKind::kElement && ns == Namespace::kHtml && tag == name;
+    return kind == NodeKind::kElement && ns == Namespace::kHtml && SameName(tag, name);
   }
-  bool IsAnyOf(std::initializer_list<std::string_view> names) const;
+  bool IsAnyOf(std::initializer_list<std::string_view> names) const {
+    if (kind != NodeKind::kElement || ns != Namespace::kHtml) return false;
+    for (std::string_view name : names) {
+      if (SameName(tag, name)) return true;
+    }
+    return false;
+  }
 
   // The attribute's value, or nullptr when the element does not have it.
-  const std::string* Attr(std::string_view name) const;
+  const std::string* Attr(std::string_view name) const {
+    for (const Attribute& attribute : attributes) {
+      if (SameName(attribute.name, name)) return &attribute.value;
+    }
+    return nullptr;
+  }
   bool HasAttr(std::string_view name) const { return Attr(name) != nullptr; }
   // The value, or "" when absent.
-  std::string_view AttrOr(std::string_view name, std::string_view fallback = {}) const;
+  std::string_view AttrOr(std::string_view name, std::string_view fallback = {}) const {
+    const std::string* value = Attr(name);
+    return value != nullptr ? std::string_view(*value) : fallback;
+  }
 
   // The concatenated data of every descendant text node (DOM textContent).
   std::string TextContent() const;

@@ -720,7 +720,10 @@ class SelectorParser {
         ids += best >> 20;
         classes += (best >> 10) & 1023;
         types += best & 1023;
-        for (const Selector& s : p.args) sel.dynamic_ = sel.dynamic_ || s.dynamic();
+        for (const Selector& s : p.args) {
+          sel.dynamic_ = sel.dynamic_ || s.dynamic();
+          sel.uses_hover_ = sel.uses_hover_ || s.uses_hover();
+        }
         p.kind = name == "not"     ? PseudoKind::kNot
                  : name == "where" ? PseudoKind::kWhere
                                    : PseudoKind::kIs;
@@ -818,6 +821,7 @@ class SelectorParser {
           p.kind == PseudoKind::kVisited) {
         sel.dynamic_ = true;
       }
+      if (p.kind == PseudoKind::kHover) sel.uses_hover_ = true;
       c.pseudos.push_back(std::move(p));
       return true;
     }

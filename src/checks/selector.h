@@ -62,6 +62,8 @@ class Selector {
   const std::string& key_tag() const { return key_tag_; }
   // Uses :hover, :visited or a :focus pseudo-class somewhere.
   bool dynamic() const { return dynamic_; }
+  // Uses :hover somewhere (hover alone changes nothing on a page that never says :hover).
+  bool uses_hover() const { return uses_hover_; }
 
  private:
   friend class SelectorParser;
@@ -72,6 +74,7 @@ class Selector {
   uint32_t specificity_ = 0;
   bool pseudo_element_ = false;
   bool dynamic_ = false;
+  bool uses_hover_ = false;
   std::string key_id_, key_class_, key_tag_;
   std::vector<uint32_t> ancestor_hashes_;  // Features some ancestor must have.
 

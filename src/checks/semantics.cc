@@ -452,12 +452,21 @@ bool IsNativelyFocusable(const Node& e) {
 
 bool Semantics::IsFocusable(const Node& e) const {
   if (!e.is_element()) return false;
-  if (!IsNativelyFocusable(e) && !TabIndex(e).has_value()) return false;
-  if (IsActuallyDisabled(e)) return false;
-  if (e.HasAttr("inert") || e.Closest([](const Node& n) { return n.HasAttr("inert"); })) {
-    return false;
+  // Cached: many rules ask it of every element, and the answer walks the ancestors.
+  if (impl_->focusable.state(e) == ElementCache<bool>::kDone) return impl_->focusable.get(e);
+  bool focusable = true;
+  if (!IsNativelyFocusable(e) && !TabIndex(e).has_value()) {
+    focusable = false;
+  } else if (IsActuallyDisabled(e)) {
+    focusable = false;
+  } else if (e.HasAttr("inert") ||
+             e.Closest([](const Node& n) { return n.HasAttr("inert"); })) {
+    focusable = false;
+  } else {
+    focusable = !IsInvisible(e);
   }
-  return !IsInvisible(e);
+  impl_->focusable.set(e, focusable);
+  return focusable;
 }
 
 bool Semantics::IsTabbable(const Node& e) const {

@@ -40,7 +40,8 @@ class ElementCache {
 };
 
 struct Semantics::Impl {
-  explicit Impl(const Document& doc) : roles(Size(doc)), hidden(Size(doc)), invisible(Size(doc)) {}
+  explicit Impl(const Document& doc)
+      : roles(Size(doc)), hidden(Size(doc)), invisible(Size(doc)), focusable(Size(doc)) {}
   static size_t Size(const Document& doc) {
     return doc.elements().empty() ? 0 : doc.elements().back()->order + 1;
   }
@@ -49,6 +50,7 @@ struct Semantics::Impl {
   ElementCache<std::string_view> roles;
   ElementCache<bool> hidden;
   ElementCache<bool> invisible;
+  ElementCache<bool> focusable;
   struct NameEntry {
     std::string name;
     std::string_view source;

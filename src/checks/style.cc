@@ -409,6 +409,7 @@ class RuleIndex {
            uint32_t order) {
     if (selector.pseudo_element()) return;
     dynamic_ = dynamic_ || selector.dynamic();
+    uses_hover_ = uses_hover_ || selector.uses_hover();
     uint32_t index = static_cast<uint32_t>(rules_.size());
     if (!selector.key_id().empty()) {
       by_id_[selector.key_id()].push_back(index);
@@ -444,12 +445,14 @@ class RuleIndex {
   }
 
   bool dynamic() const { return dynamic_; }
+  bool uses_hover() const { return uses_hover_; }
 
  private:
   std::vector<CompiledRule> rules_;
   std::unordered_map<std::string, std::vector<uint32_t>> by_id_, by_class_, by_tag_;
   std::vector<uint32_t> universal_;
   bool dynamic_ = false;
+  bool uses_hover_ = false;
 };
 
 struct UaSheet {
@@ -604,6 +607,9 @@ struct StyleResolver::Impl {
   struct Entry {
     ComputedStyle style;
     css::AncestorFilter ancestors;  // Of the element's ancestors.
+    // display:none on the element or an ancestor element: rules ask for every element, and
+    // the parent's answer makes each one a lookup instead of a walk to the root.
+    bool display_none_here_or_above = false;
   };
   // By document order: the checker's hottest lookup, so a flat table, not a hash map.
   class EntryTable {
@@ -736,6 +742,7 @@ void StyleResolver::Impl::CollectMatched(const Node& e, const css::MatchState& s
                                          std::vector<css::Declaration>& inline_decls,
                                          std::vector<Matched>& out) const {
   std::vector<const CompiledRule*> candidates;
+  candidates.reserve(16);
   Ua().index.Collect(e, candidates);
   size_t ua_count = candidates.size();
   index.Collect(e, candidates);
@@ -756,11 +763,23 @@ void StyleResolver::Impl::CollectMatched(const Node& e, const css::MatchState& s
       out.push_back({&d, d.important ? 4 : 2, 0, 0});
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const Matched& a, const Matched& b) {
+  auto before = [](const Matched& a, const Matched& b) {
     if (a.level != b.level) return a.level < b.level;
     if (a.specificity != b.specificity) return a.specificity < b.specificity;
     return a.order < b.order;
-  });
+  };
+  // An element matches a handful of declarations: an insertion sort (stable, as the
+  // cascade needs) does not allocate the buffer std::stable_sort does for every element.
+  if (out.size() > 32) {
+    std::stable_sort(out.begin(), out.end(), before);
+    return;
+  }
+  for (size_t i = 1; i < out.size(); ++i) {
+    Matched moving = out[i];
+    size_t j = i;
+    for (; j > 0 && before(moving, out[j - 1]); --j) out[j] = out[j - 1];
+    out[j] = moving;
+  }
 }
 
 namespace {
@@ -908,7 +927,8 @@ void ExpandFont(ComputedStyle& s, std::string_view value, bool author) {
 void ExpandTextDecoration(ComputedStyle& s, std::string_view value, bool author) {
   std::string line, style = "solid", color = "currentcolor";
   for (std::string_view part : css::SplitComponents(value)) {
-    std::string lower = ToLowerAscii(part);
+    std::string lower_text = ToLowerAscii(part);
+    std::string_view lower = lower_text;  // Length-first comparisons.
     if (lower == "none" || lower == "underline" || lower == "overline" ||
         lower == "line-through" || lower == "blink") {
       if (!line.empty() && lower != "none") line += ' ';
@@ -929,9 +949,13 @@ void ExpandTextDecoration(ComputedStyle& s, std::string_view value, bool author)
 // Applies one declaration: CSS-wide keywords, then the value and its longhands.
 void Apply(ComputedStyle& s, const ComputedStyle* parent, const css::Declaration& d,
            bool author) {
+  // Compared as string_views: the length test comes first, so the long chains of
+  // comparisons below rarely reach memcmp (std::string == "..." always measures and calls it).
   const std::string& name = d.name;
+  const std::string_view property = name;
   std::string value = SubstituteVars(d.value, s);
-  std::string lower = ToLowerAscii(Trim(value));
+  std::string lower_text = ToLowerAscii(Trim(value));
+  const std::string_view lower = lower_text;
   if (value.empty() || lower == "initial" || lower == "revert" || lower == "revert-layer" ||
       (lower == "unset" && !IsInherited(name))) {
     s.properties.erase(name);
@@ -950,23 +974,24 @@ void Apply(ComputedStyle& s, const ComputedStyle* parent, const css::Declaration
   }
   if (IsColorProperty(name) && !IsColorValue(value)) return;  // Invalid: dropped.
   Set(s, name, value, author);
-  if (name == "outline") {
+  if (property == "outline") {
     ExpandBorderLike(s, "outline", value, author, false);
-  } else if (name == "border") {
+  } else if (property == "border") {
     ExpandBorderLike(s, "border", value, author, true);
-  } else if (name == "border-top" || name == "border-right" || name == "border-bottom" ||
-             name == "border-left") {
+  } else if (property == "border-top" || property == "border-right" ||
+             property == "border-bottom" || property == "border-left") {
     ExpandBorderLike(s, name, value, author, false);
-  } else if (name == "border-width" || name == "border-style" || name == "border-color") {
+  } else if (property == "border-width" || property == "border-style" ||
+             property == "border-color") {
     std::vector<std::string_view> parts = css::SplitComponents(value);
     SetSides(s, "border", name.substr(6), parts, author);
-  } else if (name == "margin" || name == "padding") {
+  } else if (property == "margin" || property == "padding") {
     SetSides(s, name, "", css::SplitComponents(value), author);
-  } else if (name == "background") {
+  } else if (property == "background") {
     ExpandBackground(s, value, author);
-  } else if (name == "font") {
+  } else if (property == "font") {
     ExpandFont(s, value, author);
-  } else if (name == "text-decoration") {
+  } else if (property == "text-decoration") {
     ExpandTextDecoration(s, value, author);
   }
 }
@@ -1137,13 +1162,16 @@ const ComputedStyle& StyleResolver::Of(const Node& element) const {
     const Node* n = *it;
     auto entry = std::make_unique<Impl::Entry>();
     const ComputedStyle* parent = nullptr;
+    bool display_none_above = false;
     if (n->parent != nullptr && n->parent->is_element()) {
       const Impl::Entry& up = *impl_->cache.Find(n->parent);
       parent = &up.style;
+      display_none_above = up.display_none_here_or_above;
       entry->ancestors = up.ancestors;
       entry->ancestors.Add(*n->parent);
     }
     entry->style = impl_->Compute(*n, parent, {}, &entry->ancestors);
+    entry->display_none_here_or_above = display_none_above || entry->style.display == "none";
     impl_->cache.Set(n, std::move(entry));
   }
   return impl_->cache.Find(e)->style;
@@ -1151,6 +1179,11 @@ const ComputedStyle& StyleResolver::Of(const Node& element) const {
 
 ComputedStyle StyleResolver::OfInState(const Node& element, unsigned state) const {
   if (state == kNoState || !element.is_element()) return Of(element);
+  // Where no sheet (the UA's or the page's) says :hover, hovering matches no other rule: the
+  // style is the one at rest, already computed. Text contrast asks this of every link.
+  if (state == kHover && !Ua().index.uses_hover() && !impl_->index.uses_hover()) {
+    return Of(element);
+  }
   css::MatchState match;
   if ((state & (kFocus | kFocusVisible)) != 0) match.focused = &element;
   if ((state & kHover) != 0) match.hovered = &element;
@@ -1180,10 +1213,13 @@ ComputedStyle StyleResolver::OfInState(const Node& element, unsigned state) cons
 }
 
 bool StyleResolver::IsDisplayNone(const Node& element) const {
-  for (const Node* n = &element; n != nullptr; n = n->parent) {
-    if (n->is_element() && Of(*n).display == "none") return true;
-  }
-  return false;
+  // Only the document node has element children without being an element itself, so the
+  // nearest element's chain of parent elements reaches every element ancestor.
+  const Node* e = &element;
+  while (e != nullptr && !e->is_element()) e = e->parent;
+  if (e == nullptr) return false;
+  Of(*e);
+  return impl_->cache.Find(e)->display_none_here_or_above;
 }
 
 bool StyleResolver::IsInvisible(const Node& element) const {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "checks/css_parser.h"
+#include "core/ascii.h"
 
 namespace a11y::checks::act {
 namespace {
@@ -52,6 +53,33 @@ bool IsInlineHidden(const Node& e) {
   if (e.HasAttr("hidden")) return true;
   if (auto d = StyleAttributeDeclaration(e, "display"); d && Lower(d->value) == "none") {
     return true;
+  }
+  return false;
+}
+
+// By document order: whether each element or an element above it is hidden by its own
+// markup (IsInlineHidden). Rules ask this of nearly every element, and answering each time
+// parsed the style="" of every ancestor; the page's elements are in document order, so a
+// parent's answer is there before its children's.
+std::vector<bool> InlineHiddenTable(const Page& page) {
+  const std::vector<const Node*>& elements = page.doc.elements();
+  std::vector<bool> table(elements.empty() ? 0 : elements.back()->order + 1, false);
+  for (const Node* e : elements) {
+    const Node* parent = e->parent;
+    bool above = parent != nullptr && parent->is_element() && parent->order < table.size() &&
+                 table[parent->order];
+    table[e->order] = above || IsInlineHidden(*e);
+  }
+  return table;
+}
+
+// True when `element` or an ancestor element is hidden by its own markup.
+bool InlineHiddenHereOrAbove(const Page& page, const Node& element) {
+  if (!element.is_element()) return false;
+  const std::vector<bool>& table = page.memo.Get(&InlineHiddenTable, page);
+  if (element.order < table.size()) return table[element.order];
+  for (const Node* n = &element; n != nullptr && n->is_element(); n = n->parent) {
+    if (IsInlineHidden(*n)) return true;
   }
   return false;
 }
@@ -151,9 +179,7 @@ std::string PropertyValue(const Page& page, const Node& element, std::string_vie
 
 bool IsNotRendered(const Page& page, const Node& element) {
   if (page.styles.IsInvisible(element) || page.styles.IsDisplayNone(element)) return true;
-  for (const Node* n = &element; n != nullptr && n->is_element(); n = n->parent) {
-    if (IsInlineHidden(*n)) return true;
-  }
+  if (InlineHiddenHereOrAbove(page, element)) return true;
   if (auto d = StyleAttributeDeclaration(element, "visibility")) {
     std::string v = Lower(d->value);
     if (v == "hidden" || v == "collapse") return true;
@@ -176,8 +202,9 @@ bool IsOffScreen(const Page& page, const Node& element) {
 
 bool IsHiddenFromAt(const Page& page, const Node& element) {
   if (page.sem.IsHidden(element)) return true;
+  if (InlineHiddenHereOrAbove(page, element)) return true;
   for (const Node* n = &element; n != nullptr && n->is_element(); n = n->parent) {
-    if (IsInlineHidden(*n) || n->AttrOr("aria-hidden") == "true") return true;
+    if (n->AttrOr("aria-hidden") == "true") return true;
   }
   return false;
 }
@@ -263,7 +290,40 @@ void CollectRenderedText(const Page& page, const Node& node, std::string& out) {
   }
 }
 
+// True when `text` has a character that CollapseWhitespace keeps: not ASCII whitespace, not
+// a vertical tab, not a no-break space (U+00A0).
+bool HasVisibleCharacter(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (IsAsciiSpace(c) || c == '\v') continue;
+    if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) == 0xA0) {
+      ++i;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+// Walks what CollectRenderedText walks. Text nodes hold whole UTF-8 characters, so a
+// no-break space never straddles two of them.
+bool HasRenderedText(const Page& page, const Node& element) {
+  for (const Node* child : element.children) {
+    if (child->is_text()) {
+      if (HasVisibleCharacter(child->text)) return true;
+    } else if (child->is_element()) {
+      if (child->IsAnyOf({"script", "style", "template", "noscript", "head", "title"})) {
+        continue;
+      }
+      if (IsNotRendered(page, *child)) continue;
+      if (HasRenderedText(page, *child)) return true;
+    }
+  }
+  return false;
+}
 
 std::string RenderedText(const Page& page, const Node& element) {
   std::string raw;

@@ -58,6 +58,9 @@ bool IsFocusableElement(const Page& page, const Node& element);
 // The text a sighted user reads in `element`: its rendered text nodes only (no alt), with
 // whitespace (including no-break spaces) collapsed.
 std::string RenderedText(const Page& page, const Node& element);
+// !RenderedText(page, element).empty(), without gathering the text: it stops at the first
+// character that is neither whitespace nor a no-break space.
+bool HasRenderedText(const Page& page, const Node& element);
 
 // The element's descendant elements in document order (not the element itself).
 std::vector<const Node*> Descendants(const Node& element);

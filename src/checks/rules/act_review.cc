@@ -16,8 +16,6 @@ bool Rendered(const Page& page, const Node& e) {
   return !IsNotRendered(page, e) && !IsHiddenFromAt(page, e);
 }
 
-bool HasRenderedText(const Page& page, const Node& e) { return !RenderedText(page, e).empty(); }
-
 std::string LowerCollapsed(std::string_view s) { return Lower(CollapseWhitespace(s)); }
 
 // ---------------------------------------------------------------------------------------
@@ -285,26 +283,37 @@ void VisualReferenceReview(const Page& page, Reporter& report) {
       continue;
     }
     if (IsNotRendered(page, *e)) continue;
-    std::string own;
-    for (const Node* child : e->children) {
-      if (child->is_text()) own += " " + child->text;
-    }
-    own = " " + LowerCollapsed(own) + " ";
-    for (char& c : own) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 0x80) {
-        c = ' ';
-      }
-    }
-    // Word by word: a set lookup per word instead of a search per listed word.
+    // Word by word: a set lookup per word instead of a search per listed word. The element's
+    // own text is read in one pass (this rule reads every text on the page): words are runs
+    // of ASCII letters and digits and of non-ASCII characters other than the no-break space,
+    // compared in ASCII lower case.
     static const std::set<std::string_view> kWordSet(std::begin(kWords), std::end(kWords));
-    std::vector<std::string_view> words = SplitTokens(own);
-    for (size_t i = 0; i < words.size(); ++i) {
-      bool next_to = words[i] == "next" && i + 1 < words.size() && words[i + 1] == "to";
-      if (next_to || kWordSet.count(words[i]) > 0) {
-        report.CantTell(*e);
-        break;
+    bool found = false;
+    bool after_next = false;  // The previous word was "next" ("next to").
+    std::string word;
+    auto end_word = [&] {
+      if (word.empty()) return;
+      found = found || kWordSet.count(word) > 0 || (after_next && word == "to");
+      after_next = word == "next";
+      word.clear();
+    };
+    for (const Node* child : e->children) {
+      if (!child->is_text()) continue;
+      const std::string& text = child->text;
+      for (size_t i = 0; i < text.size() && !found; ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
+          ++i;  // U+00A0, a space.
+          end_word();
+        } else if (c < 0x80 && !std::isalnum(c)) {
+          end_word();
+        } else {
+          word += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        }
       }
+      end_word();  // Text nodes are separate words.
     }
+    if (found) report.CantTell(*e);
   }
 }
 

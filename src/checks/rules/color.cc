@@ -27,39 +27,62 @@ std::optional<double> Px(std::string_view value, const ComputedStyle& s) {
   return css::ParseLength(value, {s.font_size_px, 16, 0});
 }
 
-// Hidden from sight although rendered: the "visually hidden" (screen-reader only) patterns,
-// text pushed off screen, or text made too small or transparent to see.
-bool VisuallyHidden(const StyleResolver& styles, const Node& element) {
-  for (const Node* n = &element; n != nullptr && n->is_element(); n = n->parent) {
-    const ComputedStyle& s = styles.Of(*n);
-    if (s.opacity == 0 || s.font_size_px < 1) return true;
-    std::string_view clip = s.Get("clip");
-    bool positioned = s.position == "absolute" || s.position == "fixed";
-    if (positioned && clip.find("rect(") != std::string_view::npos) {
-      std::string lower = ToLowerAscii(clip);
-      if (lower.find("rect(0") != std::string::npos || lower.find("rect(1px") != std::string::npos) {
-        return true;
-      }
-    }
-    std::string clip_path = ToLowerAscii(s.clip_path);
-    if (clip_path.find("inset(50%") != std::string::npos ||
-        clip_path.find("inset(100%") != std::string::npos) {
+// Hidden from sight although rendered by a style of the element itself: the "visually
+// hidden" (screen-reader only) patterns, text pushed off screen, or text made too small or
+// transparent to see.
+bool HidesItself(const ComputedStyle& s) {
+  if (s.opacity == 0 || s.font_size_px < 1) return true;
+  std::string_view clip = s.Get("clip");
+  bool positioned = s.position == "absolute" || s.position == "fixed";
+  if (positioned && clip.find("rect(") != std::string_view::npos) {
+    std::string lower = ToLowerAscii(clip);
+    if (lower.find("rect(0") != std::string::npos || lower.find("rect(1px") != std::string::npos) {
       return true;
     }
-    bool overflow_hidden = s.Get("overflow") == "hidden" || s.Get("overflow-x") == "hidden" ||
-                           s.Get("overflow") == "clip";
-    auto width = Px(s.Get("width"), s);
-    auto height = Px(s.Get("height"), s);
-    if (overflow_hidden && ((width && *width <= 1) || (height && *height <= 1))) return true;
-    if (positioned) {
-      for (std::string_view side : {"left", "top", "right"}) {
-        if (auto v = Px(s.Get(side), s); v && *v <= -500) return true;
-      }
-    }
-    if (auto indent = Px(s.Get("text-indent"), s); indent && *indent <= -500) return true;
   }
+  std::string clip_path = ToLowerAscii(s.clip_path);
+  if (clip_path.find("inset(50%") != std::string::npos ||
+      clip_path.find("inset(100%") != std::string::npos) {
+    return true;
+  }
+  bool overflow_hidden = s.Get("overflow") == "hidden" || s.Get("overflow-x") == "hidden" ||
+                         s.Get("overflow") == "clip";
+  auto width = Px(s.Get("width"), s);
+  auto height = Px(s.Get("height"), s);
+  if (overflow_hidden && ((width && *width <= 1) || (height && *height <= 1))) return true;
+  if (positioned) {
+    for (std::string_view side : {"left", "top", "right"}) {
+      if (auto v = Px(s.Get(side), s); v && *v <= -500) return true;
+    }
+  }
+  if (auto indent = Px(s.Get("text-indent"), s); indent && *indent <= -500) return true;
   return false;
 }
+
+// Visually hidden: the element or an ancestor element hides itself (HidesItself). Answered
+// for every text element of a page, so each element's answer is kept for its descendants
+// instead of walking all the ancestors again.
+class VisuallyHiddenCache {
+ public:
+  explicit VisuallyHiddenCache(const StyleResolver& styles) : styles_(styles) {}
+
+  bool Of(const Node& element) {
+    if (!element.is_element()) return false;
+    if (element.order < known_.size() && known_[element.order] != kUnknown) {
+      return known_[element.order] == kHidden;
+    }
+    bool hidden = HidesItself(styles_.Of(element)) ||
+                  (element.parent != nullptr && Of(*element.parent));
+    if (element.order >= known_.size()) known_.resize(element.order + 1, kUnknown);
+    known_[element.order] = hidden ? kHidden : kShown;
+    return hidden;
+  }
+
+ private:
+  enum Known : unsigned char { kUnknown, kHidden, kShown };
+  const StyleResolver& styles_;
+  std::vector<Known> known_;  // By Node::order.
+};
 
 // Form controls that are disabled, and text inside them: WCAG exempts inactive components.
 bool InDisabledWidget(const Page& page, const Node& element) {
@@ -270,6 +293,9 @@ std::vector<TextCase> MeasureTexts(const Page& page) {
   for (const MediaEnvironment& media : page.styles.AlternativeMedia()) {
     alternatives.push_back(std::make_unique<StyleResolver>(page.doc, media));
   }
+  VisuallyHiddenCache visually_hidden(page.styles);
+  std::vector<VisuallyHiddenCache> alternatives_visually_hidden;
+  for (const auto& styles : alternatives) alternatives_visually_hidden.emplace_back(*styles);
   for (const Node* e : page.doc.elements()) {
     if (!body->Contains(*e) || e->ns != Namespace::kHtml) continue;
     if (e->IsAnyOf({"script", "style", "noscript", "template", "textarea", "select", "option",
@@ -304,9 +330,10 @@ std::vector<TextCase> MeasureTexts(const Page& page) {
       }
       seen = true;
     };
-    if (!page.sem.IsInvisible(*e) && !VisuallyHidden(page.styles, *e)) check_in(page.styles);
-    for (const auto& styles : alternatives) {
-      if (!styles->IsInvisible(*e) && !VisuallyHidden(*styles, *e)) check_in(*styles);
+    if (!page.sem.IsInvisible(*e) && !visually_hidden.Of(*e)) check_in(page.styles);
+    for (size_t i = 0; i < alternatives.size(); ++i) {
+      const StyleResolver& styles = *alternatives[i];
+      if (!styles.IsInvisible(*e) && !alternatives_visually_hidden[i].Of(*e)) check_in(styles);
     }
     // Text the colour of its background is not presented at all (a hiding trick, not
     // low contrast).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <unordered_map>
 
 #include "checks/css_parser.h"
@@ -185,21 +186,17 @@ FocusLook Analyze(const Page& page, const Node& element) {
   return look;
 }
 
+namespace {
+
+// A page's looks start empty and fill in as the focus rules ask.
+std::shared_ptr<PageLooks> NewPageLooks(const Page&) { return std::make_shared<PageLooks>(); }
+
+}  // namespace
+
 PageLooks& PageLooks::For(const Page& page) {
-  // One cache per thread, for the page being checked; a page is recognised by its objects
-  // and its source, so a new page at a reused address starts afresh.
-  thread_local PageLooks cache;
-  const std::string& source = page.doc.source();
-  size_t hash = std::hash<std::string>{}(source);
-  if (cache.doc_ != &page.doc || cache.styles_ != &page.styles || cache.size_ != source.size() ||
-      cache.hash_ != hash) {
-    cache.doc_ = &page.doc;
-    cache.styles_ = &page.styles;
-    cache.size_ = source.size();
-    cache.hash_ = hash;
-    cache.looks_.clear();
-  }
-  return cache;
+  // In the page's memo rather than a per-thread cache recognised by a hash of the page's
+  // source, which every focus rule paid for. The memo holds the pointer const, not the looks.
+  return *page.memo.Get(&NewPageLooks, page);
 }
 
 const FocusLook& PageLooks::Get(const Page& page, const Node& element) {

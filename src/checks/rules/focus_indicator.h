@@ -77,17 +77,13 @@ struct FocusLook {
 
 FocusLook Analyze(const Page& page, const Node& element);
 // Analyze, remembered for the page: every focus rule asks about the same elements. Get the
-// page's set once per rule (it checks that the cache is this page's), then ask it per element.
+// page's set once per rule (kept in the page's memo), then ask it per element.
 class PageLooks {
  public:
   static PageLooks& For(const Page& page);
   const FocusLook& Get(const Page& page, const Node& element);
 
  private:
-  const Document* doc_ = nullptr;
-  const StyleResolver* styles_ = nullptr;
-  size_t size_ = 0;
-  size_t hash_ = 0;
   std::unordered_map<size_t, FocusLook> looks_;  // By document order.
 };
 

@@ -59,14 +59,34 @@ std::string_view LandmarkRoleOf(const Page& page, const Node& element, bool* exp
   return {};
 }
 
-std::vector<Landmark> AllLandmarks(const Page& page, bool include_hidden, bool include_unexposed) {
-  std::vector<Landmark> out;
+namespace {
+
+struct LandmarkCandidate {
+  Landmark landmark;
+  bool hidden = false;
+};
+
+// Every landmark, exposed or not, hidden or not: about thirty rules ask for the page's
+// landmarks, so the page is walked once and each asks for its own selection.
+std::vector<LandmarkCandidate> AllLandmarkCandidates(const Page& page) {
+  std::vector<LandmarkCandidate> out;
   for (const Node* element : page.doc.elements()) {
     bool exposed = false;
     std::string_view role = LandmarkRoleOf(page, *element, &exposed);
-    if (role.empty() || (!exposed && !include_unexposed)) continue;
-    if (!include_hidden && page.sem.IsHidden(*element)) continue;
-    out.push_back({element, role, exposed});
+    if (role.empty()) continue;
+    out.push_back({{element, role, exposed}, page.sem.IsHidden(*element)});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Landmark> AllLandmarks(const Page& page, bool include_hidden, bool include_unexposed) {
+  std::vector<Landmark> out;
+  for (const LandmarkCandidate& candidate : page.memo.Get(&AllLandmarkCandidates, page)) {
+    if (!candidate.landmark.exposed && !include_unexposed) continue;
+    if (!include_hidden && candidate.hidden) continue;
+    out.push_back(candidate.landmark);
   }
   return out;
 }

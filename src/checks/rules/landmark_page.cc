@@ -51,8 +51,11 @@ bool IsLinkGroup(const Node& element, size_t min_links) {
     ++links;
     link_text += CollapseWhitespace(e.TextContent()).size();
   });
+  // Too few links: no need to gather the element's whole text (for a page's outer blocks
+  // that is the whole page, again for each of them).
+  if (links < min_links) return false;
   size_t text = CollapseWhitespace(element.TextContent()).size();
-  return links >= min_links && link_text * 2 >= text;
+  return link_text * 2 >= text;
 }
 
 // Navigation links exist (a list or block of them) but no navigation landmark holds any.

@@ -35,15 +35,31 @@ struct Cell {
 // thead/tbody/tfoot), not those of nested tables.
 struct TableGrid {
   std::vector<Cell> cells;
-  std::map<std::pair<int, int>, size_t> slots;  // (x, y) -> index in cells.
   std::vector<const Node*> rows;
   int columns = 0;
   bool uncertain = false;  // rowspan=0, colgroup/rowgroup scope: beyond this model.
 
   const Cell* At(int x, int y) const {
-    auto it = slots.find({x, y});
-    return it == slots.end() ? nullptr : &cells[it->second];
+    if (x < 0 || y < 0 || static_cast<size_t>(y) >= slots.size()) return nullptr;
+    const std::vector<size_t>& row = slots[static_cast<size_t>(y)];
+    if (static_cast<size_t>(x) >= row.size() || row[static_cast<size_t>(x)] == kEmpty) {
+      return nullptr;
+    }
+    return &cells[row[static_cast<size_t>(x)]];
   }
+  // Slot (x, y) is covered by cells[cell].
+  void Cover(int x, int y, size_t cell) {
+    if (static_cast<size_t>(y) >= slots.size()) slots.resize(static_cast<size_t>(y) + 1);
+    std::vector<size_t>& row = slots[static_cast<size_t>(y)];
+    if (static_cast<size_t>(x) >= row.size()) row.resize(static_cast<size_t>(x) + 1, kEmpty);
+    row[static_cast<size_t>(x)] = cell;
+  }
+
+ private:
+  // Row by row, the index in `cells` of the cell over each slot. Rules look slots up for
+  // every cell against every other in its row and column: vectors, not a map of (x, y).
+  static constexpr size_t kEmpty = static_cast<size_t>(-1);
+  std::vector<std::vector<size_t>> slots;
 };
 
 std::vector<const Node*> OwnRows(const Node& table) {
@@ -79,7 +95,7 @@ TableGrid BuildGrid(const Node& table) {
       if (cell.scope == "colgroup" || cell.scope == "rowgroup") grid.uncertain = true;
       cell.height = std::min(cell.height, static_cast<int>(grid.rows.size()) - y);
       for (int dy = 0; dy < cell.height; ++dy) {
-        for (int dx = 0; dx < cell.width; ++dx) grid.slots[{x + dx, y + dy}] = grid.cells.size();
+        for (int dx = 0; dx < cell.width; ++dx) grid.Cover(x + dx, y + dy, grid.cells.size());
       }
       grid.cells.push_back(cell);
       x += cell.width;
