@@ -47,6 +47,15 @@ Status Queries::CheckExists(const std::string& sql, const Params& params,
   return Status::Ok();
 }
 
+Status Queries::CheckInScope(const std::string& table, const std::string& id_column,
+                             const std::string& id, const Scope& scope,
+                             const std::string& missing) const {
+  Params params = {Text(id)};
+  return CheckExists("SELECT 1 FROM " + table + " WHERE " + id_column + " = $1" +
+                         ScopeClause(scope, &params),
+                     params, missing);
+}
+
 Result<PgResult> Queries::Exec(const std::string& sql, const Params& params) const {
   auto handle = pool_->Acquire();
   if (!handle.ok()) return handle.status();

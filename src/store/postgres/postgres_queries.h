@@ -68,6 +68,11 @@ class Queries {
   Status CheckExists(const std::string& sql, const Params& params,
                      const std::string& missing) const;
 
+  // OK when `table` has the row whose `id_column` is `id` and that `scope` may see, else
+  // kNotFound with `missing`. REQUIRES: table and id_column are the code's own names.
+  Status CheckInScope(const std::string& table, const std::string& id_column,
+                      const std::string& id, const Scope& scope, const std::string& missing) const;
+
  private:
   Result<PgResult> Exec(const std::string& sql, const Params& params) const;
 

@@ -177,10 +177,8 @@ class PostgresResultStore final : public ResultStore {
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
       // Nothing listed: read only to tell a page never tested from one out of scope.
-      Params check = {Text(page_id)};
-      A11Y_RETURN_IF_ERROR(queries_.CheckExists(
-          "SELECT 1 FROM pages WHERE page_id = $1" + ScopeClause(scope, &check), check,
-          PageNotFound(page_id)));
+      A11Y_RETURN_IF_ERROR(
+          queries_.CheckInScope("pages", "page_id", page_id, scope, PageNotFound(page_id)));
     }
     return ToListing(std::move(*rows), page.limit, &TestResult::result_id);
   }
@@ -210,10 +208,8 @@ class PostgresResultStore final : public ResultStore {
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
       // Nothing listed: read only to tell a website never tested from one out of scope.
-      Params check = {Text(website_id)};
-      A11Y_RETURN_IF_ERROR(queries_.CheckExists(
-          "SELECT 1 FROM websites WHERE website_id = $1" + ScopeClause(scope, &check), check,
-          WebsiteNotFound(website_id)));
+      A11Y_RETURN_IF_ERROR(queries_.CheckInScope("websites", "website_id", website_id, scope,
+                                                 WebsiteNotFound(website_id)));
     }
     return ToListing(std::move(*rows), page.limit, &TestRunSummary::run_id);
   }

@@ -300,10 +300,8 @@ class SqliteDiscoveryStore final : public DiscoveryStore {
   Status CheckWebsiteIfEmpty(const std::vector<T>& rows, const std::string& website_id,
                              const Scope& scope) {
     if (!rows.empty()) return Status::Ok();
-    return queries_.CheckExists(
-        "SELECT 1 FROM websites WHERE website_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
-        [&](Statement& s) { s.Bind(1, website_id).Bind(2, scope.user_id); },
-        WebsiteNotFound(website_id));
+    return queries_.CheckInScope("websites", "website_id", website_id, scope,
+                                 WebsiteNotFound(website_id));
   }
 
   ConnectionPool* const pool_;

@@ -25,4 +25,12 @@ Status Queries::CheckExists(const std::string& sql, const Binder& bind,
   return Status::Ok();
 }
 
+Status Queries::CheckInScope(const std::string& table, const std::string& id_column,
+                             const std::string& id, const Scope& scope,
+                             const std::string& missing) const {
+  return CheckExists("SELECT 1 FROM " + table + " WHERE " + id_column +
+                         " = ?1 AND (?2 IS NULL OR user_id = ?2)",
+                     [&](Statement& s) { s.Bind(1, id).Bind(2, scope.user_id); }, missing);
+}
+
 }  // namespace a11y::sqlite

@@ -78,6 +78,11 @@ class Queries {
   // a parent without rows from one that is missing or out of scope.
   Status CheckExists(const std::string& sql, const Binder& bind, const std::string& missing) const;
 
+  // OK when `table` has the row whose `id_column` is `id` and that `scope` may see, else
+  // kNotFound with `missing`. REQUIRES: table and id_column are the code's own names.
+  Status CheckInScope(const std::string& table, const std::string& id_column,
+                      const std::string& id, const Scope& scope, const std::string& missing) const;
+
  private:
   // Leases a connection, prepares `sql` on it, binds it and returns `use(connection,
   // statement)`, recording the latency of it all; a failed lease or prepare is returned

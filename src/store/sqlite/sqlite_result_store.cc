@@ -149,9 +149,8 @@ class SqliteResultStore final : public ResultStore {
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
       // Nothing listed: read only to tell a page never tested from one out of scope.
-      A11Y_RETURN_IF_ERROR(queries_.CheckExists(
-          "SELECT 1 FROM pages WHERE page_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
-          [&](Statement& s) { s.Bind(1, page_id).Bind(2, scope.user_id); }, PageNotFound(page_id)));
+      A11Y_RETURN_IF_ERROR(
+          queries_.CheckInScope("pages", "page_id", page_id, scope, PageNotFound(page_id)));
     }
     return ToListing(std::move(*rows), page.limit, &TestResult::result_id);
   }
@@ -194,10 +193,8 @@ class SqliteResultStore final : public ResultStore {
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
       // Nothing listed: read only to tell a website never tested from one out of scope.
-      A11Y_RETURN_IF_ERROR(queries_.CheckExists(
-          "SELECT 1 FROM websites WHERE website_id = ?1 AND (?2 IS NULL OR user_id = ?2)",
-          [&](Statement& s) { s.Bind(1, website_id).Bind(2, scope.user_id); },
-          WebsiteNotFound(website_id)));
+      A11Y_RETURN_IF_ERROR(queries_.CheckInScope("websites", "website_id", website_id, scope,
+                                                 WebsiteNotFound(website_id)));
     }
     return ToListing(std::move(*rows), page.limit, &TestRunSummary::run_id);
   }
