@@ -12,16 +12,22 @@ Json OptionalBody(const Request& request) {
   return request.body.empty() ? Json::object() : ReadBody(request);
 }
 
-CreateJobRequest NewJob(const std::string& type, const Website& website, const Principal& principal,
-                        Json metadata) {
+// A job of the caller's on `project_id` and, unless empty, one of its websites.
+CreateJobRequest NewJob(const std::string& type, const std::string& project_id,
+                        const std::string& website_id, const Principal& principal, Json metadata) {
   CreateJobRequest job;
   job.job_type = type;
-  job.website_id = website.website_id;
-  job.project_id = website.project_id;
+  job.website_id = website_id;
+  job.project_id = project_id;
   job.user_id = principal.user.user_id;
   job.session_id = principal.credential_id;
   job.metadata = std::move(metadata);
   return job;
+}
+
+CreateJobRequest NewJob(const std::string& type, const Website& website, const Principal& principal,
+                        Json metadata) {
+  return NewJob(type, website.project_id, website.website_id, principal, std::move(metadata));
 }
 
 Response Started(ApiContext& context, const CreateJobRequest& request) {
@@ -108,13 +114,8 @@ Response StartProjectTest(Request& request, ApiContext& context, const Principal
   FinishReading(reader);
   const Project project =
       Value(context.domain().GetProject(request.Param("id"), principal.scope()));
-  CreateJobRequest job;
-  job.job_type = "bulk_test";
-  job.project_id = project.project_id;
-  job.user_id = principal.user.user_id;
-  job.session_id = principal.credential_id;
-  job.metadata = std::move(bulk);
-  return Started(context, job);
+  return Started(context,
+                 NewJob("bulk_test", project.project_id, "", principal, std::move(bulk)));
 }
 
 Response StartReport(Request& request, ApiContext& context, const Principal& principal) {
