@@ -77,11 +77,8 @@ std::vector<bool> InlineHiddenTable(const Page& page) {
 bool InlineHiddenHereOrAbove(const Page& page, const Node& element) {
   if (!element.is_element()) return false;
   const std::vector<bool>& table = page.memo.Get(&InlineHiddenTable, page);
-  if (element.order < table.size()) return table[element.order];
-  for (const Node* n = &element; n != nullptr && n->is_element(); n = n->parent) {
-    if (IsInlineHidden(*n)) return true;
-  }
-  return false;
+  // Every element of the page is in the table: it was built from page.doc.elements().
+  return element.order < table.size() && table[element.order];
 }
 
 }  // namespace
