@@ -21,11 +21,10 @@ run: build
 	$(RELEASE)/auto-a11y --database $(DATABASE) migrate
 	$(RELEASE)/auto-a11y --database $(DATABASE) serve --listen $(LISTEN) --workers 4
 
-# The test suites and the binary they run, not the benchmarks (`make bench` builds those).
+# Builds and runs each test suite once, in the release or a sanitizer build (scripts/run-tests
+# says which), not the benchmarks (`make bench` builds those).
 test: deps
-	@cmake --preset release -DA11Y_WERROR=ON >/dev/null
-	@cmake --build --preset release -j$(JOBS) --target a11y_tests
-	@scripts/run-tests
+	@JOBS=$(JOBS) scripts/run-tests
 
 bench: build
 	@scripts/install-deps --bench
