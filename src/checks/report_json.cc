@@ -2,10 +2,10 @@
 
 namespace a11y::checks {
 
-nlohmann::json ReportToJson(std::string_view input, const PageReport& report) {
-  nlohmann::json findings = nlohmann::json::array();
+nlohmann::ordered_json ReportToJson(std::string_view input, const PageReport& report) {
+  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   for (const Finding& finding : report.findings) {
-    nlohmann::json wcag = nlohmann::json::array();
+    nlohmann::ordered_json wcag = nlohmann::ordered_json::array();
     for (std::string_view criterion : finding.rule->wcag) wcag.push_back(criterion);
     findings.push_back({{"code", finding.rule->code},
                         {"type", ToString(finding.rule->type)},
@@ -16,7 +16,7 @@ nlohmann::json ReportToJson(std::string_view input, const PageReport& report) {
                         {"snippet", finding.snippet},
                         {"message", finding.message}});
   }
-  nlohmann::json act = nlohmann::json::array();
+  nlohmann::ordered_json act = nlohmann::ordered_json::array();
   for (const ActOutcome& outcome : report.act) {
     act.push_back(
         {{"rule", outcome.rule}, {"outcome", outcome.outcome}, {"targets", outcome.targets}});

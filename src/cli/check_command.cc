@@ -1,9 +1,11 @@
 // auto-a11y check FILE|URL...: the checker from the command line. Pages are checked on every
 // core at once and printed in the order given, as text or as JSON Lines.
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "checks/checker.h"
@@ -35,18 +37,20 @@ bool IsUrl(std::string_view input) {
   return input.rfind("http://", 0) == 0 || input.rfind("https://", 0) == 0;
 }
 
-void ReadFiles(std::vector<Input>& inputs) {
-  for (Input& input : inputs) {
-    if (IsUrl(input.name)) continue;
-    std::ifstream in(input.name, std::ios::binary);
-    if (!in) {
-      input.error = "cannot read " + input.name;
-      continue;
-    }
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    input.html = DecodeToUtf8(bytes.str(), "");
+// A file's bytes, decoded to UTF-8; read when its page is checked, so memory holds only the
+// pages in flight.
+void ReadFile(Input& input) {
+  std::ifstream in(input.name, std::ios::binary);
+  std::string bytes;
+  std::error_code no_size;
+  if (auto size = std::filesystem::file_size(input.name, no_size); !no_size) bytes.reserve(size);
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) bytes.append(chunk, in.gcount());
+  if (!in.eof()) {  // Not opened, or a read failed (a folder, an I/O error).
+    input.error = "cannot read " + input.name;
+    return;
   }
+  input.html = DecodeToUtf8(bytes, "");
 }
 
 void FetchUrls(std::vector<Input>& inputs, const FetchOptions& options) {
@@ -68,22 +72,34 @@ void FetchUrls(std::vector<Input>& inputs, const FetchOptions& options) {
   }
 }
 
-// Checks every input on all cores; out[i] is input i's printed form.
-std::vector<std::string> CheckAll(std::vector<Input>& inputs, const checks::CheckOptions& check,
-                                  bool json, unsigned jobs) {
-  std::vector<std::string> out(inputs.size());
+std::string Printed(Input& input, const checks::CheckOptions& check, bool json) {
+  if (!IsUrl(input.name)) ReadFile(input);
+  if (!input.error.empty()) {
+    return json ? nlohmann::ordered_json{{"input", input.name}, {"error", input.error}}.dump() + "\n"
+                : input.name + ": error: " + input.error + "\n";
+  }
+  checks::PageReport report = checks::CheckHtml(std::move(input.html), check);
+  return json ? checks::ReportToJson(input.name, report).dump() + "\n"
+              : checks::ReportToText(input.name, report);
+}
+
+// Checks every input on `jobs` threads and prints each one as soon as the inputs before it
+// are printed: the output is in the order given, and finished pages do not pile up.
+void CheckAll(std::vector<Input>& inputs, const checks::CheckOptions& check, bool json,
+              unsigned jobs, std::ostream& out) {
+  std::vector<std::optional<std::string>> printed(inputs.size());
   std::atomic<size_t> next{0};
+  std::mutex mutex;
+  size_t next_to_print = 0;
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < inputs.size();) {
-      Input& input = inputs[i];
-      if (!input.error.empty()) {
-        out[i] = json ? nlohmann::json{{"input", input.name}, {"error", input.error}}.dump() + "\n"
-                      : input.name + ": error: " + input.error + "\n";
-        continue;
+      std::string text = Printed(inputs[i], check, json);
+      std::lock_guard lock(mutex);
+      printed[i] = std::move(text);
+      for (; next_to_print < printed.size() && printed[next_to_print]; ++next_to_print) {
+        out << *printed[next_to_print];
+        printed[next_to_print].reset();
       }
-      checks::PageReport report = checks::CheckHtml(std::move(input.html), check);
-      out[i] = json ? checks::ReportToJson(input.name, report).dump() + "\n"
-                    : checks::ReportToText(input.name, report);
     }
   };
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -92,7 +108,7 @@ std::vector<std::string> CheckAll(std::vector<Input>& inputs, const checks::Chec
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
   for (std::thread& thread : pool) thread.join();
-  return out;
+  out.flush();
 }
 
 }  // namespace
@@ -122,11 +138,9 @@ void AddCheckCommand(CLI::App& app, const GlobalOptions& options, int* exit_code
     checks::ParseWcagLevel(args->level, &check_options.level);
     std::vector<Input> inputs;
     for (const std::string& name : args->inputs) inputs.push_back({name, {}, {}});
-    ReadFiles(inputs);
     FetchUrls(inputs, *fetch);
     bool json = args->format == "json" || options.json;
-    for (const std::string& printed : CheckAll(inputs, check_options, json, args->jobs)) std::cout << printed;
-    std::cout.flush();
+    CheckAll(inputs, check_options, json, args->jobs, std::cout);
     for (const Input& input : inputs) {
       if (!input.error.empty()) *exit_code = kExitError;
     }

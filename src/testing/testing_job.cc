@@ -141,9 +141,9 @@ class TestingJob : public JobHandler {
       checks::CheckOptions check;
       check.level = level.level;
       const checks::PageReport report = checks::CheckHtml(std::move(fetched.body), check);
-      Json json = checks::ReportToJson(page.url, report);
-      result.findings = std::move(json["findings"]);
-      result.act = std::move(json["act"]);
+      nlohmann::ordered_json json = checks::ReportToJson(page.url, report);
+      result.findings = Json(json["findings"]);
+      result.act = Json(json["act"]);
       result.counts = {report.errors, report.warnings, report.infos, report.discoveries};
       result.score = PageScore(report);
     }
