@@ -588,8 +588,44 @@ double ContrastRatio(const Color& a, const Color& b) {
 }
 
 std::string_view ComputedStyle::Get(std::string_view name) const {
-  auto it = properties.find(name);
-  return it == properties.end() ? std::string_view() : std::string_view(it->second);
+  if (auto it = own.find(name); it != own.end()) return it->second;
+  if (inherited == nullptr) return {};
+  auto it = inherited->find(name);
+  return it == inherited->end() ? std::string_view() : std::string_view(it->second);
+}
+
+ComputedStyle::PropertyMap ComputedStyle::Properties() const {
+  PropertyMap all = inherited != nullptr ? *inherited : PropertyMap();
+  for (const auto& [name, value] : own) all.insert_or_assign(name, value);
+  std::erase_if(all, [](const auto& property) { return property.second.empty(); });
+  return all;
+}
+
+bool ComputedStyle::SameProperties(const ComputedStyle& other) const {
+  if (inherited == other.inherited && own == other.own) return true;
+  return Properties() == other.Properties();
+}
+
+std::shared_ptr<const ComputedStyle::PropertyMap> ComputedStyle::InheritedByChildren() const {
+  if (inherited_by_children_ != nullptr) return inherited_by_children_;
+  bool sets_inherited = std::any_of(own.begin(), own.end(), [](const auto& property) {
+    return IsInherited(property.first);
+  });
+  if (!sets_inherited) {
+    inherited_by_children_ = inherited;
+  } else {
+    auto merged = std::make_shared<PropertyMap>(inherited != nullptr ? *inherited : PropertyMap());
+    for (const auto& [name, value] : own) {
+      if (!IsInherited(name)) continue;
+      if (value.empty()) {
+        merged->erase(name);
+      } else {
+        merged->insert_or_assign(name, value);
+      }
+    }
+    inherited_by_children_ = std::move(merged);
+  }
+  return inherited_by_children_;
 }
 
 bool ComputedStyle::Declared(std::string_view name) const {
@@ -605,12 +641,29 @@ struct StyleResolver::Impl {
   std::vector<SheetRule> rules;
   RuleIndex index;
   struct Entry {
-    ComputedStyle style;
+    std::shared_ptr<const ComputedStyle> style;
     css::AncestorFilter ancestors;  // Of the element's ancestors.
     // display:none on the element or an ancestor element: rules ask for every element, and
     // the parent's answer makes each one a lookup instead of a walk to the root.
     bool display_none_here_or_above = false;
   };
+  // Styles by parent style, state and the declarations matched: elements whose parents
+  // have one style (shared in turn) and that match the same declarations in the same state,
+  // with no style="" or presentational attributes, have the same style, because the cascade
+  // reads nothing else. Most elements of a page get theirs this way instead of computing it.
+  struct SharedStyle {
+    std::vector<std::pair<const css::Declaration*, int>> matched;  // Declaration, level.
+    std::shared_ptr<const ComputedStyle> style;
+  };
+  static constexpr size_t kSharedStylesPerParent = 16;
+  using ParentAndState = std::pair<const ComputedStyle*, unsigned>;
+  struct ParentAndStateHash {
+    size_t operator()(const ParentAndState& key) const {
+      return std::hash<const void*>()(key.first) * 31 + key.second;
+    }
+  };
+  mutable std::unordered_map<ParentAndState, std::vector<SharedStyle>, ParentAndStateHash>
+      shared_styles;
   // By document order: the checker's hottest lookup, so a flat table, not a hash map.
   class EntryTable {
    public:
@@ -626,12 +679,23 @@ struct StyleResolver::Impl {
     std::vector<std::unique_ptr<Entry>> entries_;
   };
   mutable EntryTable cache;
-  ComputedStyle initial;
+  std::shared_ptr<const ComputedStyle> initial = std::make_shared<const ComputedStyle>();
 
   void LoadSheets();
   ComputedStyle Compute(const Node& e, const ComputedStyle* parent,
                         const css::MatchState& state,
                         const css::AncestorFilter* ancestors) const;
+  // The style of `e` in `state`, shared with another element's where the cascade allows
+  // (SharedStyle). `parent` is the parent's style from the cache (it must outlive the
+  // resolver's cache entries), or null for the root.
+  std::shared_ptr<const ComputedStyle> ComputeShared(const Node& e, const ComputedStyle* parent,
+                                                     unsigned state, const css::MatchState& match,
+                                                     const css::AncestorFilter* ancestors) const;
+  // The cache entry of `element` or its nearest element ancestor, computing what is missing;
+  // null when there is none.
+  const Entry* EntryOf(const Node& element) const;
+  ComputedStyle Cascade(const Node& e, const ComputedStyle* parent,
+                        const std::vector<Matched>& matched) const;
   void CollectMatched(const Node& e, const css::MatchState& state,
                       const css::AncestorFilter* ancestors,
                       std::vector<css::Declaration>& hints,
@@ -825,7 +889,7 @@ std::string SubstituteVars(std::string_view value, const ComputedStyle& s, int d
 }
 
 void Set(ComputedStyle& s, const std::string& name, std::string value, bool author) {
-  s.properties[name] = std::move(value);
+  s.own.insert_or_assign(name, std::move(value));
   if (author && !s.Declared(name)) s.declared.push_back(name);
 }
 
@@ -958,17 +1022,13 @@ void Apply(ComputedStyle& s, const ComputedStyle* parent, const css::Declaration
   const std::string_view lower = lower_text;
   if (value.empty() || lower == "initial" || lower == "revert" || lower == "revert-layer" ||
       (lower == "unset" && !IsInherited(name))) {
-    s.properties.erase(name);
+    s.own.insert_or_assign(name, std::string());  // Back to the initial value.
     if (author && !s.Declared(name)) s.declared.push_back(name);
     return;
   }
   if (lower == "inherit" || lower == "unset") {
     std::string_view inherited = parent != nullptr ? parent->Get(name) : std::string_view();
-    if (inherited.empty()) {
-      s.properties.erase(name);
-    } else {
-      s.properties[name] = std::string(inherited);
-    }
+    s.own.insert_or_assign(name, std::string(inherited));
     if (author && !s.Declared(name)) s.declared.push_back(name);
     return;
   }
@@ -1049,26 +1109,58 @@ double StyleResolver::Impl::RootFontSize(const Node& e) const {
   const Node* html = doc.html();
   if (html == nullptr || html == &e) return 16;
   const Entry* entry = cache.Find(html);
-  return entry != nullptr ? entry->style.font_size_px : 16;
+  return entry != nullptr ? entry->style->font_size_px : 16;
 }
 
 ComputedStyle StyleResolver::Impl::Compute(const Node& e, const ComputedStyle* parent,
                                            const css::MatchState& state,
                                            const css::AncestorFilter* ancestors) const {
+  std::vector<css::Declaration> hints, inline_decls;
+  std::vector<Matched> matched;
+  CollectMatched(e, state, ancestors, hints, inline_decls, matched);
+  return Cascade(e, parent, matched);
+}
+
+std::shared_ptr<const ComputedStyle> StyleResolver::Impl::ComputeShared(
+    const Node& e, const ComputedStyle* parent, unsigned state, const css::MatchState& match,
+    const css::AncestorFilter* ancestors) const {
+  std::vector<css::Declaration> hints, inline_decls;
+  std::vector<Matched> matched;
+  CollectMatched(e, match, ancestors, hints, inline_decls, matched);
+  // The root's style also depends on being the root (its font size is the rem).
+  if (parent == nullptr || !hints.empty() || !inline_decls.empty() || e.ns != Namespace::kHtml) {
+    return std::make_shared<const ComputedStyle>(Cascade(e, parent, matched));
+  }
+  auto same = [&](const SharedStyle& shared) {
+    return std::equal(shared.matched.begin(), shared.matched.end(), matched.begin(),
+                      matched.end(), [](const auto& a, const Matched& b) {
+                        return a.first == b.declaration && a.second == b.level;
+                      });
+  };
+  std::vector<SharedStyle>& candidates = shared_styles[{parent, state}];
+  for (const SharedStyle& shared : candidates) {
+    if (same(shared)) return shared.style;
+  }
+  auto style = std::make_shared<const ComputedStyle>(Cascade(e, parent, matched));
+  if (candidates.size() < kSharedStylesPerParent) {
+    SharedStyle shared{{}, style};
+    for (const Matched& m : matched) shared.matched.emplace_back(m.declaration, m.level);
+    candidates.push_back(std::move(shared));
+  }
+  return style;
+}
+
+ComputedStyle StyleResolver::Impl::Cascade(const Node& e, const ComputedStyle* parent,
+                                           const std::vector<Matched>& matched) const {
   ComputedStyle s;
   if (parent != nullptr) {
-    for (const auto& [name, value] : parent->properties) {
-      if (IsInherited(name)) s.properties.emplace_hint(s.properties.end(), name, value);
-    }
+    s.inherited = parent->InheritedByChildren();
     s.color = parent->color;
     s.font_size_px = parent->font_size_px;
     s.font_weight = parent->font_weight;
     s.font_style = parent->font_style;
     s.visibility = parent->visibility;
   }
-  std::vector<css::Declaration> hints, inline_decls;
-  std::vector<Matched> matched;
-  CollectMatched(e, state, ancestors, hints, inline_decls, matched);
   // Custom properties first, so var() in any declaration sees the winning values.
   for (const Matched& m : matched) {
     const std::string& name = m.declaration->name;
@@ -1084,10 +1176,15 @@ ComputedStyle StyleResolver::Impl::Compute(const Node& e, const ComputedStyle* p
 
   double parent_font = parent != nullptr ? parent->font_size_px : 16;
   double root = RootFontSize(e);
+  // Set here, they are stored resolved (px, a number); inherited, they already are.
   s.font_size_px = ResolveFontSize(s.Get("font-size"), parent_font, root);
-  if (!s.Get("font-size").empty()) s.properties["font-size"] = FormatPx(s.font_size_px);
+  if (auto it = s.own.find("font-size"); it != s.own.end() && !it->second.empty()) {
+    it->second = FormatPx(s.font_size_px);
+  }
   s.font_weight = ResolveWeight(s.Get("font-weight"), parent != nullptr ? parent->font_weight : 400);
-  if (!s.Get("font-weight").empty()) s.properties["font-weight"] = std::to_string(s.font_weight);
+  if (auto it = s.own.find("font-weight"); it != s.own.end() && !it->second.empty()) {
+    it->second = std::to_string(s.font_weight);
+  }
   if (std::string_view fs = s.Get("font-style"); !fs.empty()) s.font_style = ToLowerAscii(fs);
   // line-height in lengths inherits as a length; a bare number inherits as a number.
   if (std::string_view lh = s.Get("line-height"); !lh.empty() && s.Declared("line-height")) {
@@ -1096,7 +1193,7 @@ ComputedStyle StyleResolver::Impl::Compute(const Node& e, const ComputedStyle* p
     if (lower != "normal" && !css::ParseLength(lower, context, false).has_value()) {
       // A number: keep as written.
     } else if (lower != "normal") {
-      s.properties["line-height"] = FormatPx(*css::ParseLength(lower, context, false));
+      s.own.insert_or_assign("line-height", FormatPx(*css::ParseLength(lower, context, false)));
     }
   }
 
@@ -1147,69 +1244,80 @@ StyleResolver::StyleResolver(const Document& doc, const MediaEnvironment& media)
 
 StyleResolver::~StyleResolver() = default;
 
-const ComputedStyle& StyleResolver::Of(const Node& element) const {
+const StyleResolver::Impl::Entry* StyleResolver::Impl::EntryOf(const Node& element) const {
   const Node* e = &element;
   while (e != nullptr && !e->is_element()) e = e->parent;
-  if (e == nullptr) return impl_->initial;
-  if (const Impl::Entry* cached = impl_->cache.Find(e)) return cached->style;
+  if (e == nullptr) return nullptr;
+  if (const Entry* cached = cache.Find(e)) return cached;
   // Compute the uncached ancestors top-down: parents first, without recursion.
   std::vector<const Node*> chain;
   for (const Node* n = e; n != nullptr && n->is_element(); n = n->parent) {
-    if (impl_->cache.Find(n) != nullptr) break;
+    if (cache.Find(n) != nullptr) break;
     chain.push_back(n);
   }
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     const Node* n = *it;
-    auto entry = std::make_unique<Impl::Entry>();
-    const ComputedStyle* parent = nullptr;
-    bool display_none_above = false;
+    auto entry = std::make_unique<Entry>();
+    const Entry* parent = nullptr;
     if (n->parent != nullptr && n->parent->is_element()) {
-      const Impl::Entry& up = *impl_->cache.Find(n->parent);
-      parent = &up.style;
-      display_none_above = up.display_none_here_or_above;
-      entry->ancestors = up.ancestors;
+      parent = cache.Find(n->parent);
+      entry->ancestors = parent->ancestors;
       entry->ancestors.Add(*n->parent);
     }
-    entry->style = impl_->Compute(*n, parent, {}, &entry->ancestors);
-    entry->display_none_here_or_above = display_none_above || entry->style.display == "none";
-    impl_->cache.Set(n, std::move(entry));
+    entry->style = ComputeShared(*n, parent != nullptr ? parent->style.get() : nullptr,
+                                 kNoState, {}, &entry->ancestors);
+    entry->display_none_here_or_above =
+        (parent != nullptr && parent->display_none_here_or_above) || entry->style->display == "none";
+    cache.Set(n, std::move(entry));
   }
-  return impl_->cache.Find(e)->style;
+  return cache.Find(e);
 }
 
-ComputedStyle StyleResolver::OfInState(const Node& element, unsigned state) const {
-  if (state == kNoState || !element.is_element()) return Of(element);
+const ComputedStyle& StyleResolver::Of(const Node& element) const {
+  const Impl::Entry* entry = impl_->EntryOf(element);
+  return entry != nullptr ? *entry->style : *impl_->initial;
+}
+
+std::shared_ptr<const ComputedStyle> StyleResolver::OfInState(const Node& element,
+                                                              unsigned state) const {
+  const Impl::Entry* entry = impl_->EntryOf(element);
+  if (entry == nullptr) return impl_->initial;
   // Where no sheet (the UA's or the page's) says :hover, hovering matches no other rule: the
   // style is the one at rest, already computed. Text contrast asks this of every link.
-  if (state == kHover && !Ua().index.uses_hover() && !impl_->index.uses_hover()) {
-    return Of(element);
+  if (state == kNoState || !element.is_element() ||
+      (state == kHover && !Ua().index.uses_hover() && !impl_->index.uses_hover())) {
+    return entry->style;
   }
   css::MatchState match;
   if ((state & (kFocus | kFocusVisible)) != 0) match.focused = &element;
   if ((state & kHover) != 0) match.hovered = &element;
   match.visited = (state & kVisited) != 0;
-  Of(element);  // Fills the cache for the ancestors (and the root font size).
   std::vector<const Node*> chain;
   for (const Node* n = &element; n != nullptr && n->is_element(); n = n->parent) {
     chain.push_back(n);
   }
   // Ancestors only differ in state when a sheet has :hover / :focus-within / :visited rules
-  // (the UA sheet's :link colour is on the link itself).
-  std::optional<ComputedStyle> current;
+  // (the UA sheet's :link colour is on the link itself). Once an ancestor's style differs
+  // from its cached one, its descendants inherit that.
+  std::shared_ptr<const ComputedStyle> current;
   const ComputedStyle* parent = nullptr;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     const Node* n = *it;
     bool link = (state & kVisited) != 0 && n->IsAnyOf({"a", "area"});
-    // Once an ancestor's style differs from its cached one, its descendants inherit that.
+    const Impl::Entry& cached = *impl_->cache.Find(n);
     if (n != &element && !link && !current && !impl_->index.dynamic()) {
-      parent = &Of(*n);
+      parent = cached.style.get();
       continue;
     }
-    ComputedStyle next = impl_->Compute(*n, parent, match, &impl_->cache.Find(n)->ancestors);
-    current = std::move(next);
-    parent = &*current;
+    if (!current) {  // The parent's style is the cached one: shareable.
+      current = impl_->ComputeShared(*n, parent, state, match, &cached.ancestors);
+    } else {
+      current = std::make_shared<const ComputedStyle>(
+          impl_->Compute(*n, parent, match, &cached.ancestors));
+    }
+    parent = current.get();
   }
-  return std::move(*current);
+  return current;
 }
 
 bool StyleResolver::IsDisplayNone(const Node& element) const {

@@ -47,24 +47,35 @@ enum StyleState : unsigned {
 };
 
 struct ComputedStyle {
-  // Every property that the cascade set on this element or inherited, by lower-case name,
-  // value as specified after the cascade (with !important stripped). Shorthands are kept as
-  // written and the longhands the rules read are also expanded (outline, border, background,
-  // font, margin/padding are expanded).
-  std::map<std::string, std::string, std::less<>> properties;
-  // The property's value or "" when unset.
+  using PropertyMap = std::map<std::string, std::string, std::less<>>;
+  // The property's value or "" when unset. Properties are the ones the cascade set on this
+  // element or it inherited, by lower-case name, value as specified after the cascade (with
+  // !important stripped). Shorthands are kept as written and the longhands the rules read
+  // are also expanded (outline, border, background, font, margin/padding are expanded).
   std::string_view Get(std::string_view name) const;
+  // Every property with a value, by name.
+  PropertyMap Properties() const;
+  // Same properties and values as `other` (the typed fields below derive from them).
+  bool SameProperties(const ComputedStyle& other) const;
   // True when the author's declarations for this element (sheets, style="", presentational
   // attributes such as bgcolor) set the property, rather than it being inherited, initial or
   // a UA default. Shorthands count for the longhands they expand to.
   bool Declared(std::string_view name) const;
   std::vector<std::string> declared;  // Names of the properties set on the element itself.
 
+  // What the cascade set on this element; "" resets a property to its initial value.
+  PropertyMap own;
+  // What it inherits from its parent. Shared by the parent's children, so an element's style
+  // does not copy what it inherits (most elements set no inherited property of their own).
+  std::shared_ptr<const PropertyMap> inherited;
+  // The map `inherited` of this element's children (made on first use).
+  std::shared_ptr<const PropertyMap> InheritedByChildren() const;
+
   Color color = Color::Black();                      // Inherited.
   Color background_color = Color::Transparent();     // This element's own.
   bool background_image = false;    // A background-image / gradient is set on this element.
   double font_size_px = 16;         // Inherited; em, rem, %, pt, px, keywords, calc() resolved.
-                                    // properties["font-size"] holds it as "Npx", and a
+                                    // Get("font-size") gives it as "Npx", and a
                                     // line-height in units as px, so children inherit values.
   int font_weight = 400;            // Inherited; bold = 700, bolder/lighter relative.
   std::string font_style = "normal";
@@ -81,6 +92,9 @@ struct ComputedStyle {
   std::string clip_path;
   std::string text_decoration_line = "none";  // This element's own (decorations are drawn
                                               // across descendants but not inherited).
+
+ private:
+  mutable std::shared_ptr<const PropertyMap> inherited_by_children_;
 };
 
 // The window size and user preferences @media rules are evaluated against.
@@ -95,7 +109,8 @@ class StyleResolver {
 
   // The computed style of `element` in `state` (cached per element for kNoState).
   const ComputedStyle& Of(const Node& element) const;
-  ComputedStyle OfInState(const Node& element, unsigned state) const;
+  // Shared with the cache and with other elements that have the same style in that state.
+  std::shared_ptr<const ComputedStyle> OfInState(const Node& element, unsigned state) const;
 
   // display:none on the element or an ancestor, or the [hidden] attribute (which the UA
   // sheet turns into display:none).

@@ -223,17 +223,62 @@ TEST(StyleCascadeTest, FocusAndHoverStates) {
   <button id="b">b</button>)");
   const Node& a = page.Id("a");
   EXPECT_EQ(page.styles.Of(a).outline_style, "none");
-  EXPECT_EQ(page.styles.OfInState(a, kFocus).outline_style, "none");
-  ComputedStyle k = page.styles.OfInState(page.Id("k"), kFocus);
+  EXPECT_EQ(page.styles.OfInState(a, kFocus)->outline_style, "none");
+  ComputedStyle k = *page.styles.OfInState(page.Id("k"), kFocus);
   EXPECT_EQ(k.outline_style, "dashed");
   EXPECT_DOUBLE_EQ(k.outline_width_px, 3);
   EXPECT_EQ(Hex(k.outline_color), "#ff0000");
   EXPECT_EQ(k.font_weight, 900);  // Inherited from li:focus-within.
-  ComputedStyle b = page.styles.OfInState(page.Id("b"), kFocus);
+  ComputedStyle b = *page.styles.OfInState(page.Id("b"), kFocus);
   EXPECT_EQ(b.outline_style, "auto");
   EXPECT_DOUBLE_EQ(b.outline_width_px, 1);
-  EXPECT_EQ(Hex(page.styles.OfInState(a, kHover).color), "#222222");
+  EXPECT_EQ(Hex(page.styles.OfInState(a, kHover)->color), "#222222");
   EXPECT_EQ(page.styles.Of(page.Id("b")).outline_style, "none");
+}
+
+// Elements share one computed style when their parents' styles and the declarations they
+// match are the same; everything that tells them apart must still tell them apart.
+TEST(StyleCascadeTest, ElementsShareAStyleOnlyWhenTheCascadeCannotTellThemApart) {
+  Page page(R"(<style>
+    .a { background-color: #eeeeee } .b { color: #ff0000 } p:first-child { font-weight: 700 }
+    .box { color: #123456 } .other { color: #0000ff } .x:focus { color: #00aa00 }
+  </style>
+  <div class="box" id="d1"><p class="a" id="p1">1</p><p class="a" id="p2">2</p>
+    <p class="a" id="p3" style="color: #00ff00">3</p><p class="b" id="p4">4</p>
+    <p class="a" id="p5" align="center">5</p><p class="a" id="p6">6</p></div>
+  <div class="box" id="d2"><span>x</span><p class="a" id="q2">2</p></div>
+  <div class="other" id="d3"><span>x</span><p class="a" id="r2">2</p></div>
+  <div class="box"><a class="x" id="x1" href="#">x</a><a class="x" id="x2" href="#">y</a></div>)");
+  auto shared = [&](std::string_view a, std::string_view b) {
+    return page.styles.OfInState(page.Id(a), kNoState) == page.styles.OfInState(page.Id(b), kNoState);
+  };
+  EXPECT_EQ(page.Of("p1").font_weight, 700);  // :first-child matched only here.
+  EXPECT_EQ(page.Of("p2").font_weight, 400);
+  EXPECT_EQ(Hex(page.Of("p2").color), "#123456");
+  EXPECT_EQ(Hex(page.Of("p2").background_color), "#eeeeee");
+  EXPECT_EQ(Hex(page.Of("p3").color), "#00ff00");  // style="" is its own.
+  EXPECT_EQ(Hex(page.Of("p4").color), "#ff0000");
+  EXPECT_EQ(page.Of("p5").Get("text-align"), "center");  // A presentational attribute.
+  EXPECT_EQ(page.Of("p6").Get("text-align"), "");
+  EXPECT_EQ(Hex(page.Of("r2").color), "#0000ff");  // Same rules, another parent colour.
+  EXPECT_TRUE(shared("p2", "p6"));
+  EXPECT_TRUE(shared("p2", "q2"));  // Cousins whose parents share a style.
+  EXPECT_FALSE(shared("p1", "p2"));
+  EXPECT_FALSE(shared("p2", "p3"));
+  EXPECT_FALSE(shared("p2", "p5"));
+  EXPECT_FALSE(shared("p2", "r2"));
+  // A page whose state rules can restyle ancestors computes each focused chain anew.
+  auto x1 = page.styles.OfInState(page.Id("x1"), kFocus);
+  EXPECT_EQ(Hex(x1->color), "#00aa00");
+  EXPECT_EQ(Hex(page.styles.OfInState(page.Id("x2"), kFocus)->color), "#00aa00");
+  EXPECT_NE(Hex(page.Of("x1").color), "#00aa00");
+
+  // Otherwise states share too: both links focused look alike, and unlike at rest.
+  Page plain(R"(<p><a id="y1" href="#">a</a> <a id="y2" href="#">b</a></p>)");
+  auto y1 = plain.styles.OfInState(plain.Id("y1"), kFocus | kFocusVisible);
+  EXPECT_EQ(y1->outline_style, "auto");
+  EXPECT_EQ(plain.Of("y1").outline_style, "none");
+  EXPECT_EQ(y1, plain.styles.OfInState(plain.Id("y2"), kFocus | kFocusVisible));
 }
 
 TEST(StyleCascadeTest, ShorthandsVariablesAndCurrentColor) {

@@ -322,10 +322,10 @@ std::vector<TextCase> MeasureTexts(const Page& page) {
     auto check_in = [&](const StyleResolver& styles) {
       consider(styles, styles.Of(*e));
       if (interactive) {
-        consider(styles, styles.OfInState(*e, kFocus));
-        consider(styles, styles.OfInState(*e, kHover));
+        consider(styles, *styles.OfInState(*e, kFocus));
+        consider(styles, *styles.OfInState(*e, kHover));
         if (e->Is("a") || e->Closest([](const Node& n) { return n.Is("a"); }) != nullptr) {
-          consider(styles, styles.OfInState(*e, kVisited));
+          consider(styles, *styles.OfInState(*e, kVisited));
         }
       }
       seen = true;
@@ -489,8 +489,10 @@ void ColorOnlyLink(const Page& page, Reporter& report) {
     bool distinct = s.color.known && around.color.known &&
                     ContrastRatio(s.color, around.color) >= 3;
     if (distinct) {
-      ComputedStyle focus = page.styles.OfInState(*link, kFocus);
-      ComputedStyle hover = page.styles.OfInState(*link, kHover);
+      const auto focused = page.styles.OfInState(*link, kFocus);
+      const auto hovered = page.styles.OfInState(*link, kHover);
+      const ComputedStyle& focus = *focused;
+      const ComputedStyle& hover = *hovered;
       bool focus_cue = focus.text_decoration_line.find("underline") != std::string::npos ||
                        HasBorderCue(focus) || focus.outline_width_px > 0;
       bool hover_cue = hover.text_decoration_line.find("underline") != std::string::npos ||

@@ -133,7 +133,7 @@ FocusLook Analyze(const Page& page, const Node& element) {
   FocusLook look;
   const ComputedStyle& rest = page.styles.Of(element);
   look.focus = page.styles.OfInState(element, kFocus | kFocusVisible);
-  const ComputedStyle& focus = look.focus;
+  const ComputedStyle& focus = *look.focus;
 
   look.author_outline = focus.Declared("outline-style") || focus.Declared("outline-width") ||
                         focus.Declared("outline-color") || focus.Declared("outline");
@@ -170,10 +170,12 @@ FocusLook Analyze(const Page& page, const Node& element) {
   look.weight_change = rest.font_weight != focus.font_weight;
   look.other_change = rest.opacity != focus.opacity || Differs(rest, focus, "transform");
   look.descendant_indicator = HasDescendantIndicator(page, element);
-  look.author_focus_rule = rest.properties != focus.properties;
-  for (const auto& [name, value] : focus.properties) {
-    if (name.rfind("outline", 0) == 0 || name == "cursor") continue;
-    if (rest.Get(name) != value) look.other_property_change = true;
+  look.author_focus_rule = !rest.SameProperties(focus);
+  if (look.author_focus_rule) {
+    for (const auto& [name, value] : focus.Properties()) {
+      if (name.rfind("outline", 0) == 0 || name == "cursor") continue;
+      if (rest.Get(name) != value) look.other_property_change = true;
+    }
   }
   look.focus_backdrop = OwnBackdrop(focus);
   look.custom_background_or_border =
@@ -181,8 +183,6 @@ FocusLook Analyze(const Page& page, const Node& element) {
       rest.Declared("border-top-style") || rest.Declared("border-top-color");
   look.underline_declared =
       focus.Declared("text-decoration-line") || focus.Declared("text-decoration");
-  look.focus.properties.clear();
-  look.focus.declared.clear();
   return look;
 }
 
@@ -224,7 +224,7 @@ Backdrop ParentBackdrop(const Page& page, const Node& element) {
 
 Color OutlineBackground(const Page& page, const Node& element, const FocusLook& look) {
   if (look.outline_offset + look.outline_width <= 0) {
-    Color own = look.focus.background_color;
+    Color own = look.focus->background_color;
     if (look.focus_backdrop != Backdrop::kKnown || !own.known) {
       Color unknown = Color::White();
       unknown.known = false;
@@ -243,7 +243,7 @@ double OutlineContrast(const Page& page, const Node& element, const FocusLook& l
   Color ring = Blend(look.outline_color, back);
   double ratio = ContrastRatio(ring, back);
   if (look.outline_offset == 0 && look.focus_backdrop == Backdrop::kKnown) {
-    Color own = Blend(look.focus.background_color, back);
+    Color own = Blend(look.focus->background_color, back);
     if (own.known) ratio = std::max(ratio, ContrastRatio(Blend(look.outline_color, own), own));
   }
   return ratio;

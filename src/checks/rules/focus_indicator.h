@@ -37,9 +37,8 @@ enum class Backdrop { kKnown, kGradient, kImage };
 struct FocusLook {
   // The page restyled the element's background or border (where a default ring may blend).
   bool custom_background_or_border = false;
-  // Focused by keyboard (:focus and :focus-visible both match). Its property map is dropped
-  // once analysed, to keep a page's looks small: read the typed fields and the flags below.
-  ComputedStyle focus;
+  // Focused by keyboard (:focus and :focus-visible both match); shared with the resolver.
+  std::shared_ptr<const ComputedStyle> focus;
   Backdrop focus_backdrop = Backdrop::kKnown;  // Gradient or image on the focused element.
   bool underline_declared = false;             // The page sets text-decoration on the element.
   bool other_property_change = false;          // A property other than outline/cursor differs.

@@ -76,7 +76,7 @@ bool OtherStructural(const FocusLook& look) {
 
 // The outline the page set is the focus indicator we judge (not the browser's ring).
 bool AuthorOutlineIsIndicator(const FocusLook& look) {
-  return look.outline && !look.default_ring && look.focus.outline_style != "auto" &&
+  return look.outline && !look.default_ring && look.focus->outline_style != "auto" &&
          !OtherStructural(look);
 }
 
@@ -177,12 +177,12 @@ bool Has(const Page& page, const Node& e, const FocusLook& look, Problem problem
       if (!AuthorOutlineIsIndicator(look) || !Opaque(look) || look.outline_offset >= 2) {
         return false;
       }
-      const Color& own = look.focus.background_color;
+      const Color& own = look.focus->background_color;
       if (!own.known || own.a < 1 || look.focus_backdrop != Backdrop::kKnown) return false;
       return ContrastRatio(Blend(look.outline_color, own), own) < 3;
     }
     case Problem::kClipPath: {
-      std::string_view clip = TrimAscii(look.focus.clip_path);
+      std::string_view clip = TrimAscii(look.focus->clip_path);
       return look.outline && !clip.empty() && clip != "none" && !OtherStructural(look);
     }
     case Problem::kNoOffsetDefined:
@@ -195,7 +195,7 @@ bool Has(const Page& page, const Node& e, const FocusLook& look, Problem problem
       // Only an underline the page itself chose to keep on focus: the browser's default link
       // underline with the common 2px offset is the pattern most guides recommend.
       return look.outline && !look.default_ring && look.outline_offset >= 3 &&
-             look.focus.text_decoration_line.find("underline") != std::string::npos &&
+             look.focus->text_decoration_line.find("underline") != std::string::npos &&
              look.underline_declared;
   }
   return false;

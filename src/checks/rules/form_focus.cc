@@ -140,7 +140,8 @@ struct FocusChange {
 
 FocusChange AnalyzeFocus(const Page& page, const Node& field) {
   const ComputedStyle& rest = page.styles.Of(field);
-  ComputedStyle focus = page.styles.OfInState(field, kFocus | kFocusVisible);
+  const auto focused = page.styles.OfInState(field, kFocus | kFocusVisible);
+  const ComputedStyle& focus = *focused;
   FocusChange change;
   bool outline_declared = focus.Declared("outline") || focus.Declared("outline-style") ||
                           focus.Declared("outline-width");
