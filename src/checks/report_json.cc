@@ -2,24 +2,25 @@
 
 namespace a11y::checks {
 
-nlohmann::ordered_json ReportToJson(std::string_view input, const PageReport& report) {
+nlohmann::ordered_json ReportToJson(std::string_view input, PageReport report) {
   nlohmann::ordered_json findings = nlohmann::ordered_json::array();
-  for (const Finding& finding : report.findings) {
+  for (Finding& finding : report.findings) {
     nlohmann::ordered_json wcag = nlohmann::ordered_json::array();
     for (std::string_view criterion : finding.rule->wcag) wcag.push_back(criterion);
     findings.push_back({{"code", finding.rule->code},
                         {"type", ToString(finding.rule->type)},
                         {"impact", ToString(finding.rule->impact)},
                         {"wcag", std::move(wcag)},
-                        {"xpath", finding.xpath},
-                        {"selector", finding.selector},
-                        {"snippet", finding.snippet},
-                        {"message", finding.message}});
+                        {"xpath", std::move(finding.xpath)},
+                        {"selector", std::move(finding.selector)},
+                        {"snippet", std::move(finding.snippet)},
+                        {"message", std::move(finding.message)}});
   }
   nlohmann::ordered_json act = nlohmann::ordered_json::array();
-  for (const ActOutcome& outcome : report.act) {
-    act.push_back(
-        {{"rule", outcome.rule}, {"outcome", outcome.outcome}, {"targets", outcome.targets}});
+  for (ActOutcome& outcome : report.act) {
+    act.push_back({{"rule", outcome.rule},
+                   {"outcome", outcome.outcome},
+                   {"targets", std::move(outcome.targets)}});
   }
   return {{"input", input}, {"findings", std::move(findings)}, {"act", std::move(act)}};
 }

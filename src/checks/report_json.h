@@ -11,8 +11,9 @@ namespace a11y::checks {
 
 // {"input", "findings": [{"code", "type", "impact", "wcag", "xpath", "selector", "snippet",
 //   "message"}], "act": [{"rule", "outcome", "targets"}]}, keys in that order. Ordered objects
-// are also the cheaper kind to build and free (a vector, not a tree, per object).
-nlohmann::ordered_json ReportToJson(std::string_view input, const PageReport& report);
+// are also the cheaper kind to build and free (a vector, not a tree, per object). The
+// report's strings move into the JSON.
+nlohmann::ordered_json ReportToJson(std::string_view input, PageReport report);
 
 // One line per finding ("line 12: error ErrImageWithNoAlt [1.1.1] <img ...>: message"),
 // then a summary line.

@@ -140,12 +140,12 @@ class TestingJob : public JobHandler {
     } else {
       checks::CheckOptions check;
       check.level = level.level;
-      const checks::PageReport report = checks::CheckHtml(std::move(fetched.body), check);
-      nlohmann::ordered_json json = checks::ReportToJson(page.url, report);
-      result.findings = Json(json["findings"]);
-      result.act = Json(json["act"]);
+      checks::PageReport report = checks::CheckHtml(std::move(fetched.body), check);
       result.counts = {report.errors, report.warnings, report.infos, report.discoveries};
       result.score = PageScore(report);
+      nlohmann::ordered_json json = checks::ReportToJson(page.url, std::move(report));
+      result.findings = Json(json["findings"]);
+      result.act = Json(json["act"]);
     }
     const auto fetch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(fetched.elapsed);
     result.duration_ms = fetch_ms.count() + MillisSince(start);
