@@ -1,7 +1,5 @@
 // auto-a11y check FILE|URL...: the checker from the command line. Pages are checked on every
 // core at once and printed in the order given, as text or as JSON Lines.
-#include <malloc.h>
-
 #include <atomic>
 #include <cstdio>
 #include <iostream>
@@ -144,11 +142,6 @@ void AddCheckCommand(CLI::App& app, const GlobalOptions& options, int* exit_code
     std::vector<Input> inputs;
     for (const std::string& name : args->inputs) inputs.push_back({name, {}, {}});
     FetchUrls(inputs, *fetch);
-    // Page after page: keep freed memory for the next page instead of handing it back to
-    // the kernel each time (and taking a page fault per 4 KiB when it is touched again).
-    mallopt(M_TRIM_THRESHOLD, 512 << 20);
-    mallopt(M_TOP_PAD, 64 << 20);
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
     bool json = args->format == "json" || options.json;
     CheckAll(inputs, check_options, json, args->jobs, std::cout);
     for (const Input& input : inputs) {
