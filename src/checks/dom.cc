@@ -163,10 +163,12 @@ std::unique_ptr<Document> Document::Parse(std::string html) {
   std::unique_ptr<Document> doc(new Document());
   if (std::optional<std::string> capped = CapMarkupNesting(html)) html = std::move(*capped);
   doc->source_ = std::move(html);
-  GumboOutput* output = gumbo_parse_with_options(&kGumboDefaultOptions, doc->source_.data(),
-                                                 doc->source_.size());
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;  // No rule reads parse errors, and recording each one allocates.
+  GumboOutput* output =
+      gumbo_parse_with_options(&options, doc->source_.data(), doc->source_.size());
   DocumentBuilder(*doc).Build(*output->document);
-  gumbo_destroy_output(&kGumboDefaultOptions, output);
+  gumbo_destroy_output(&options, output);
   return doc;
 }
 
