@@ -686,8 +686,8 @@ struct StyleResolver::Impl {
                         const css::MatchState& state,
                         const css::AncestorFilter* ancestors) const;
   // The style of `e` in `state`, shared with another element's where the cascade allows
-  // (SharedStyle). `parent` is the parent's style from the cache (it must outlive the
-  // resolver's cache entries), or null for the root.
+  // (SharedStyle). `parent` is the parent's style from the cache, which lives as long as the
+  // resolver (so its address is never reused as a key), or null for the root.
   std::shared_ptr<const ComputedStyle> ComputeShared(const Node& e, const ComputedStyle* parent,
                                                      unsigned state, const css::MatchState& match,
                                                      const css::AncestorFilter* ancestors) const;
@@ -1127,7 +1127,8 @@ std::shared_ptr<const ComputedStyle> StyleResolver::Impl::ComputeShared(
   std::vector<css::Declaration> hints, inline_decls;
   std::vector<Matched> matched;
   CollectMatched(e, match, ancestors, hints, inline_decls, matched);
-  // The root's style also depends on being the root (its font size is the rem).
+  // Not shared: the root (its font size is the rem), elements whose own attributes add
+  // declarations (style="", presentational hints), and foreign elements (display default).
   if (parent == nullptr || !hints.empty() || !inline_decls.empty() || e.ns != Namespace::kHtml) {
     return std::make_shared<const ComputedStyle>(Cascade(e, parent, matched));
   }
