@@ -608,9 +608,8 @@ bool ComputedStyle::SameProperties(const ComputedStyle& other) const {
 
 std::shared_ptr<const ComputedStyle::PropertyMap> ComputedStyle::InheritedByChildren() const {
   if (inherited_by_children_ != nullptr) return inherited_by_children_;
-  bool sets_inherited = std::any_of(own.begin(), own.end(), [](const auto& property) {
-    return IsInherited(property.first);
-  });
+  bool sets_inherited = std::any_of(
+      own.begin(), own.end(), [](const auto& property) { return IsInherited(property.first); });
   if (!sets_inherited) {
     inherited_by_children_ = inherited;
   } else {
@@ -1133,8 +1132,8 @@ std::shared_ptr<const ComputedStyle> StyleResolver::Impl::ComputeShared(
     return std::make_shared<const ComputedStyle>(Cascade(e, parent, matched));
   }
   auto same = [&](const SharedStyle& shared) {
-    return std::equal(shared.matched.begin(), shared.matched.end(), matched.begin(),
-                      matched.end(), [](const auto& a, const Matched& b) {
+    return std::equal(shared.matched.begin(), shared.matched.end(), matched.begin(), matched.end(),
+                      [](const auto& a, const Matched& b) {
                         return a.first == b.declaration && a.second == b.level;
                       });
   };
@@ -1265,10 +1264,10 @@ const StyleResolver::Impl::Entry* StyleResolver::Impl::EntryOf(const Node& eleme
       entry->ancestors = parent->ancestors;
       entry->ancestors.Add(*n->parent);
     }
-    entry->style = ComputeShared(*n, parent != nullptr ? parent->style.get() : nullptr,
-                                 kNoState, {}, &entry->ancestors);
-    entry->display_none_here_or_above =
-        (parent != nullptr && parent->display_none_here_or_above) || entry->style->display == "none";
+    entry->style = ComputeShared(*n, parent != nullptr ? parent->style.get() : nullptr, kNoState,
+                                 {}, &entry->ancestors);
+    entry->display_none_here_or_above = (parent != nullptr && parent->display_none_here_or_above) ||
+                                        entry->style->display == "none";
     cache.Set(n, std::move(entry));
   }
   return cache.Find(e);

@@ -78,8 +78,9 @@ void FetchUrls(std::vector<Input>& inputs, const FetchOptions& options) {
 std::string Printed(Input& input, const checks::CheckOptions& check, bool json) {
   if (!IsUrl(input.name)) ReadFile(input);
   if (!input.error.empty()) {
-    return json ? nlohmann::ordered_json{{"input", input.name}, {"error", input.error}}.dump() + "\n"
-                : input.name + ": error: " + input.error + "\n";
+    return json
+               ? nlohmann::ordered_json{{"input", input.name}, {"error", input.error}}.dump() + "\n"
+               : input.name + ": error: " + input.error + "\n";
   }
   checks::PageReport report = checks::CheckHtml(std::move(input.html), check);
   return json ? checks::ReportToJson(input.name, std::move(report)).dump() + "\n"

@@ -250,7 +250,8 @@ TEST(StyleCascadeTest, ElementsShareAStyleOnlyWhenTheCascadeCannotTellThemApart)
   <div class="other" id="d3"><span>x</span><p class="a" id="r2">2</p></div>
   <div class="box"><a class="x" id="x1" href="#">x</a><a class="x" id="x2" href="#">y</a></div>)");
   auto shared = [&](std::string_view a, std::string_view b) {
-    return page.styles.OfInState(page.Id(a), kNoState) == page.styles.OfInState(page.Id(b), kNoState);
+    return page.styles.OfInState(page.Id(a), kNoState) ==
+           page.styles.OfInState(page.Id(b), kNoState);
   };
   EXPECT_EQ(page.Of("p1").font_weight, 700);  // :first-child matched only here.
   EXPECT_EQ(page.Of("p2").font_weight, 400);
