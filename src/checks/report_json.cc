@@ -18,9 +18,12 @@ nlohmann::ordered_json ReportToJson(std::string_view input, PageReport report) {
   }
   nlohmann::ordered_json act = nlohmann::ordered_json::array();
   for (ActOutcome& outcome : report.act) {
+    // Element by element: JSON made from a whole vector<string> copies every string.
+    nlohmann::ordered_json targets = nlohmann::ordered_json::array();
+    for (std::string& target : outcome.targets) targets.push_back(std::move(target));
     act.push_back({{"rule", outcome.rule},
                    {"outcome", outcome.outcome},
-                   {"targets", std::move(outcome.targets)}});
+                   {"targets", std::move(targets)}});
   }
   return {{"input", input}, {"findings", std::move(findings)}, {"act", std::move(act)}};
 }
