@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <map>
 #include <regex>
 #include <thread>
@@ -33,8 +34,31 @@ struct Transfer {
   std::string origin;
 };
 
+// A host's pages to fetch, shallowest first, in arrival order within a depth.
+class DepthQueue {
+ public:
+  void Push(FrontierEntry entry) { levels_[entry.depth].push_back(std::move(entry)); }
+  void PushFront(FrontierEntry entry) { levels_[entry.depth].push_front(std::move(entry)); }
+  bool empty() const { return levels_.empty(); }
+  int FrontDepth() const { return levels_.begin()->first; }
+  FrontierEntry Pop() {
+    auto level = levels_.begin();
+    FrontierEntry entry = std::move(level->second.front());
+    level->second.pop_front();
+    if (level->second.empty()) levels_.erase(level);
+    return entry;
+  }
+  void AppendTo(std::vector<FrontierEntry>& out) const {
+    for (const auto& [depth, entries] : levels_)
+      out.insert(out.end(), entries.begin(), entries.end());
+  }
+
+ private:
+  std::map<int, std::deque<FrontierEntry>> levels_;
+};
+
 struct Host {
-  std::deque<FrontierEntry> queue;
+  DepthQueue queue;
   std::deque<std::string> sitemaps;
   int in_flight = 0;
   Clock::time_point next_start{};
@@ -182,7 +206,7 @@ struct Crawler::State {
   }
 
   void Enqueue(FrontierEntry entry, const std::string& origin) {
-    HostOf(origin).queue.push_back(std::move(entry));
+    HostOf(origin).queue.Push(std::move(entry));
     ++queued;
   }
 
@@ -206,7 +230,24 @@ struct Crawler::State {
     host.next_start = std::max(host.next_start, now - host.interval) + host.interval;
   }
 
+  // The depth whose pages may start: the shallowest one queued or being fetched or parsed
+  // (1 while sitemaps, which add pages at depth 1, are still to read). A page starts only
+  // once every shallower page has been parsed and its links queued, so each page gets its
+  // shortest link depth however the fetches interleave.
+  int OpenDepth() const {
+    int depth = sitemaps_pending > 0 ? 1 : std::numeric_limits<int>::max();
+    for (const auto& [id, transfer] : in_flight) {
+      if (transfer.kind == Kind::kPage) depth = std::min(depth, transfer.entry.depth);
+    }
+    for (const auto& [id, entry] : parsing) depth = std::min(depth, entry.depth);
+    for (const auto& [origin, host] : hosts) {
+      if (!host.queue.empty()) depth = std::min(depth, host.queue.FrontDepth());
+    }
+    return depth;
+  }
+
   void StartDue(Clock::time_point now) {
+    const int open_depth = OpenDepth();  // Starting pages of this depth cannot lower it.
     for (auto& [origin, host] : hosts) {
       while (static_cast<int>(in_flight.size()) < config.max_in_flight &&
              parsing.size() < kMaxParseBacklog &&
@@ -226,9 +267,8 @@ struct Crawler::State {
                         FetchRequest::Accept::kAny, now);
           continue;
         }
-        if (host.queue.empty()) break;
-        FrontierEntry entry = std::move(host.queue.front());
-        host.queue.pop_front();
+        if (host.queue.empty() || host.queue.FrontDepth() > open_depth) break;
+        FrontierEntry entry = host.queue.Pop();
         --queued;
         if (settings().respect_robots && !Allowed(host, entry.url)) {
           --progress.counts.pages_found;  // Never a page: robots.txt keeps it out.
@@ -260,11 +300,12 @@ struct Crawler::State {
         parsing.size() >= kMaxParseBacklog) {
       return wait;  // A finished transfer or parse wakes the poll.
     }
+    const int open_depth = OpenDepth();
     for (const auto& [origin, host] : hosts) {
-      const bool can_start = host.robots != Host::Robots::kFetching &&
-                             host.in_flight < settings().concurrency &&
-                             (!host.queue.empty() || !host.sitemaps.empty() ||
-                              host.robots == Host::Robots::kUnknown);
+      const bool page_ready = !host.queue.empty() && host.queue.FrontDepth() <= open_depth;
+      const bool can_start =
+          host.robots != Host::Robots::kFetching && host.in_flight < settings().concurrency &&
+          (page_ready || !host.sitemaps.empty() || host.robots == Host::Robots::kUnknown);
       if (can_start) {
         wait = std::min(wait, std::chrono::duration_cast<Micros>(host.next_start - now));
       }
@@ -336,7 +377,7 @@ struct Crawler::State {
     const Micros wait = result.retry_after.value_or(std::chrono::seconds(1 << attempts));
     if (attempts >= config.max_retries || wait > kLongestWait) return false;
     ++attempts;
-    host.queue.push_front(transfer.entry);
+    host.queue.PushFront(transfer.entry);
     ++queued;
     host.next_start = std::max(host.next_start, now + wait);
     return true;
@@ -433,7 +474,7 @@ struct Crawler::State {
     }
     for (const auto& [id, entry] : parsing) checkpoint.frontier.push_back(entry);
     for (const auto& [origin, host] : hosts) {
-      checkpoint.frontier.insert(checkpoint.frontier.end(), host.queue.begin(), host.queue.end());
+      host.queue.AppendTo(checkpoint.frontier);
     }
     return checkpoint;
   }

@@ -219,6 +219,32 @@ TEST(ScriptedCrawlTest, UnreachableRobotsTxtMeansCompleteDisallowAndMissingMeans
   EXPECT_EQ(sink.pages.size(), 2u);
 }
 
+// A page's depth is its shortest link distance from the start, even when a longer path is
+// fetched first: /slow links /x at depth 2, while /fast -> /c -> /x answers at once.
+TEST(ScriptedCrawlTest, DepthIsTheShortestPathWhenPagesFinishOutOfOrder) {
+  ScriptedServer server;
+  server.Route("/", [](const ScriptedRequest&, ScriptedReply& reply) {
+    reply.Write(Html("<a href=/slow>s</a> <a href=/fast>f</a>"));
+  });
+  server.Route("/slow", [](const ScriptedRequest&, ScriptedReply& reply) {
+    if (reply.Pause(std::chrono::milliseconds(300))) reply.Write(Html("<a href=/x>x</a>"));
+  });
+  server.Route("/fast", [](const ScriptedRequest&, ScriptedReply& reply) {
+    reply.Write(Html("<a href=/c>c</a>"));
+  });
+  server.Route("/c", [](const ScriptedRequest&, ScriptedReply& reply) {
+    reply.Write(Html("<a href=/x>x</a>"));
+  });
+  server.Route("/x", [](const ScriptedRequest&, ScriptedReply& reply) { reply.Write(Html("")); });
+  const CollectingSink sink = CrawlScripted(server);
+  const std::string base = server.base_url();
+  ASSERT_EQ(sink.pages.size(), 5u);
+  EXPECT_EQ(sink.pages.at(base + "/slow").depth, 1);
+  EXPECT_EQ(sink.pages.at(base + "/c").depth, 2);
+  EXPECT_EQ(sink.pages.at(base + "/x").depth, 2);
+  EXPECT_EQ(sink.pages.at(base + "/x").referrer.value_or(""), base + "/slow");
+}
+
 TEST(ScriptedCrawlTest, PrivateAddressesAreRefusedByDefault) {
   ScriptedServer server;
   server.Route("/", [](const ScriptedRequest&, ScriptedReply& reply) { reply.Write(Html("")); });
