@@ -67,7 +67,9 @@ class Bench {
     const TimePoint now = Env::Default()->Now();
     user_ = {NewSortableId(now), "bench", "x", Role::kUser, false, now, now};
     if (Status st = store_->domain().CreateUser(user_); !st.ok()) Die(st);
-    project_id_ = Must(websites_->CreateProject(user_.user_id, {"bench", ""})).project_id;
+    project_id_ = Must(websites_->CreateProject(
+                           user_.user_id, {.name = "bench", .description = "", .wcag_level = {}}))
+                      .project_id;
     DiscoveryOptions options;
     options.fetch.network = NetworkPolicy::AllowAll();  // The servers are on loopback.
     options.parse_threads = args.parse_threads;
