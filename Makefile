@@ -6,27 +6,29 @@ DATABASE ?= sqlite:./data/auto-a11y.db
 LISTEN ?= 127.0.0.1:8080
 RELEASE := build/release
 
-.PHONY: all deps build run test test-release test-asan test-tsan bench format clean
+.PHONY: all deps build run test bench format clean
 
 all: build
 
 deps:
 	@scripts/install-deps
 
+# The binary `make run` serves with; every suite and benchmark is `cmake --build --preset release`.
 build: deps
 	@cmake --preset release -DA11Y_WERROR=ON >/dev/null
-	@cmake --build --preset release -j$(JOBS)
+	@cmake --build --preset release -j$(JOBS) --target auto-a11y
 
 run: build
 	$(RELEASE)/auto-a11y --database $(DATABASE) migrate
 	$(RELEASE)/auto-a11y --database $(DATABASE) serve --listen $(LISTEN) --workers 4
 
 # Builds and runs each test suite once, in the release or a sanitizer build (scripts/run-tests
-# says which), not the benchmarks (`make bench` builds those).
+# says which); the release stage also builds the benchmark programs, so `make bench` builds.
 test: deps
 	@JOBS=$(JOBS) scripts/run-tests
 
 bench: build
+	@cmake --build --preset release -j$(JOBS) --target benchmarks
 	@scripts/install-deps --bench
 	@scripts/run-benchmarks
 	@scripts/bench-api
