@@ -2,10 +2,11 @@
 
 namespace a11y::checks {
 
-nlohmann::ordered_json ReportToJson(std::string_view input, PageReport report) {
-  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+template <typename JsonType>
+JsonType ReportToJson(std::string_view input, PageReport report) {
+  JsonType findings = JsonType::array();
   for (Finding& finding : report.findings) {
-    nlohmann::ordered_json wcag = nlohmann::ordered_json::array();
+    JsonType wcag = JsonType::array();
     for (std::string_view criterion : finding.rule->wcag) wcag.push_back(criterion);
     findings.push_back({{"code", finding.rule->code},
                         {"type", ToString(finding.rule->type)},
@@ -16,10 +17,10 @@ nlohmann::ordered_json ReportToJson(std::string_view input, PageReport report) {
                         {"snippet", std::move(finding.snippet)},
                         {"message", std::move(finding.message)}});
   }
-  nlohmann::ordered_json act = nlohmann::ordered_json::array();
+  JsonType act = JsonType::array();
   for (ActOutcome& outcome : report.act) {
     // Element by element: JSON made from a whole vector<string> copies every string.
-    nlohmann::ordered_json targets = nlohmann::ordered_json::array();
+    JsonType targets = JsonType::array();
     for (std::string& target : outcome.targets) targets.push_back(std::move(target));
     act.push_back({{"rule", outcome.rule},
                    {"outcome", outcome.outcome},
@@ -27,6 +28,9 @@ nlohmann::ordered_json ReportToJson(std::string_view input, PageReport report) {
   }
   return {{"input", input}, {"findings", std::move(findings)}, {"act", std::move(act)}};
 }
+
+template nlohmann::json ReportToJson(std::string_view, PageReport);
+template nlohmann::ordered_json ReportToJson(std::string_view, PageReport);
 
 std::string ReportToText(std::string_view input, const PageReport& report) {
   std::string text;

@@ -83,7 +83,8 @@ std::string Printed(Input& input, const checks::CheckOptions& check, bool json) 
                : input.name + ": error: " + input.error + "\n";
   }
   checks::PageReport report = checks::CheckHtml(std::move(input.html), check);
-  return json ? checks::ReportToJson(input.name, std::move(report)).dump() + "\n"
+  return json ? checks::ReportToJson<nlohmann::ordered_json>(input.name, std::move(report)).dump() +
+                    "\n"
               : checks::ReportToText(input.name, report);
 }
 

@@ -143,9 +143,9 @@ class TestingJob : public JobHandler {
       checks::PageReport report = checks::CheckHtml(std::move(fetched.body), check);
       result.counts = {report.errors, report.warnings, report.infos, report.discoveries};
       result.score = PageScore(report);
-      nlohmann::ordered_json json = checks::ReportToJson(page.url, std::move(report));
-      result.findings = Json(json["findings"]);
-      result.act = Json(json["act"]);
+      Json json = checks::ReportToJson<Json>(page.url, std::move(report));
+      result.findings = std::move(json["findings"]);
+      result.act = std::move(json["act"]);
     }
     const auto fetch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(fetched.elapsed);
     result.duration_ms = fetch_ms.count() + MillisSince(start);
