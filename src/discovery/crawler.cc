@@ -246,8 +246,8 @@ struct Crawler::State {
     return depth;
   }
 
-  void StartDue(Clock::time_point now) {
-    const int open_depth = OpenDepth();  // Starting pages of this depth cannot lower it.
+  // `open_depth` is OpenDepth(): starting pages of that depth leaves it as it is.
+  void StartDue(Clock::time_point now, int open_depth) {
     for (auto& [origin, host] : hosts) {
       while (static_cast<int>(in_flight.size()) < config.max_in_flight &&
              parsing.size() < kMaxParseBacklog &&
@@ -294,13 +294,12 @@ struct Crawler::State {
 
   // Until the next transfer may start, at most kPollSlice (transfers finishing wake the
   // poll earlier).
-  Micros PollTimeout(Clock::time_point now) const {
+  Micros PollTimeout(Clock::time_point now, int open_depth) const {
     Micros wait = kPollSlice;
     if (static_cast<int>(in_flight.size()) >= config.max_in_flight ||
         parsing.size() >= kMaxParseBacklog) {
       return wait;  // A finished transfer or parse wakes the poll.
     }
-    const int open_depth = OpenDepth();
     for (const auto& [origin, host] : hosts) {
       const bool page_ready = !host.queue.empty() && host.queue.FrontDepth() <= open_depth;
       const bool can_start =
@@ -521,10 +520,11 @@ Crawler::Outcome Crawler::Run(CrawlSink& sink, const std::function<bool()>& stop
       return {End::kCancelled, Status::Ok(), last};
     }
     Clock::time_point now = Clock::now();
-    s.StartDue(now);
+    const int open_depth = s.OpenDepth();  // The same after StartDue (see there).
+    s.StartDue(now, open_depth);
     if (s.Done()) break;
     finished.clear();
-    s.fetcher.Poll(s.PollTimeout(now), &finished);
+    s.fetcher.Poll(s.PollTimeout(now, open_depth), &finished);
     now = Clock::now();
     for (FetchResult& result : finished) {
       auto it = s.in_flight.find(result.id);
