@@ -13,7 +13,7 @@ all: build
 deps:
 	@scripts/install-deps
 
-# The binary `make run` serves with; every suite and benchmark is `cmake --build --preset release`.
+# Only the binary `make run` serves with (`cmake --build --preset release` builds everything).
 build: deps
 	@cmake --preset release -DA11Y_WERROR=ON >/dev/null
 	@cmake --build --preset release -j$(JOBS) --target auto-a11y
