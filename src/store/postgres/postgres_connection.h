@@ -101,10 +101,12 @@ class PgConnection {
   PGconn* conn_;
 };
 
-// Runs `body` inside BEGIN ... COMMIT, rolling back when it fails.
+// Runs `body` inside BEGIN ... COMMIT, rolling back when it fails. `begin` may follow
+// BEGIN with SET LOCAL statements, in the same round trip.
 template <typename Body>
-Status InTransaction(PgConnection* conn, LatencyHistogram* latency, Body&& body) {
-  A11Y_RETURN_IF_ERROR(conn->ExecScript("BEGIN", latency));
+Status InTransaction(PgConnection* conn, LatencyHistogram* latency, Body&& body,
+                     const char* begin = "BEGIN") {
+  A11Y_RETURN_IF_ERROR(conn->ExecScript(begin, latency));
   Status status = body();
   if (!status.ok()) {
     conn->ExecScript("ROLLBACK", latency);  // A failure leaves the connection unusable.

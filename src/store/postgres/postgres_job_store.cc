@@ -691,12 +691,13 @@ RETURNING jobs.*),
     // whole backlog instead (through jobs_type_status_created or a bitmap): every claim of a
     // fresh 20,000-job queue in job_bench did that. Two more round trips are cheap beside it.
     Result<PgResult> r = Status::Internal("claim not run");
-    Status done = pg::InTransaction(conn, latency(), [&]() -> Status {
-      A11Y_RETURN_IF_ERROR(conn->ExecScript(
-          "SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off", latency()));
-      r = Exec(conn, sql, params);
-      return r.status();
-    });
+    Status done = pg::InTransaction(
+        conn, latency(),
+        [&]() -> Status {
+          r = Exec(conn, sql, params);
+          return r.status();
+        },
+        "BEGIN; SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off");
     if (!done.ok()) return done;
     std::vector<Job> jobs;
     jobs.reserve(r->rows());
