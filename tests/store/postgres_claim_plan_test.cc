@@ -68,15 +68,21 @@ TEST_P(PostgresClaimPlanTest, AClaimReadsTheHeadOfTheQueueWhenStatisticsPredateT
   ASSERT_EQ(claimed->size(), static_cast<size_t>(kClaimed));
   EXPECT_EQ((*claimed)[0].job_id, "job-00000") << "not the head of the queue";
 
-  // A backend publishes its counters when it goes idle (at most once a second, else ten
-  // seconds later) and when it exits: close the store's connections, wait for the
-  // claim's scan to show, then read what it cost.
+  // A backend publishes its counters when it goes idle (at most once a second) and, at
+  // the latest, as it exits, before it leaves pg_stat_activity. Close the store's
+  // connections, wait until their backends are gone, then read what the claim cost.
   store_.reset();
-  JobsReads after = ReadJobsStatistics(conn);
-  for (int i = 0; i < 300 && after.scans == before.scans; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    after = ReadJobsStatistics(conn);
+  bool others_gone = false;
+  for (int i = 0; i < 300 && !others_gone; ++i) {
+    PGresult* r = PQexec(conn,
+                         "SELECT count(*) FROM pg_stat_activity "
+                         "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    others_gone = PQresultStatus(r) == PGRES_TUPLES_OK && std::string(PQgetvalue(r, 0, 0)) == "0";
+    PQclear(r);
+    if (!others_gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  ASSERT_TRUE(others_gone) << "the store's connections never closed";
+  const JobsReads after = ReadJobsStatistics(conn);
   PQfinish(conn);
   ASSERT_GT(after.scans, before.scans) << "the claim's statistics never arrived";
   EXPECT_LT(after.rows_read - before.rows_read, 100)
