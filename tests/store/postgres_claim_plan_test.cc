@@ -4,7 +4,6 @@
 // and left to itself it read and sorted every pending job of the claimed types for each
 // claim. Skips without A11Y_TEST_POSTGRES_URL (fails under CI=true).
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 
 #include <chrono>
 #include <cstdio>
@@ -25,23 +24,33 @@ struct JobsReads {
   int64_t rows_read = 0;  // Index entries read through them, and rows read sequentially.
 };
 
-JobsReads ReadJobsStatistics(PGconn* conn) {
-  // Each statement is its own transaction, so every call sees the latest flushed counters.
-  PGresult* r = PQexec(conn, R"sql(
+JobsReads ReadJobsStatistics(const std::string& url) {
+  std::vector<std::string> row;
+  const std::string error = PgExec(url, R"sql(
 SELECT COALESCE(sum(i.idx_scan), 0) + max(t.seq_scan),
        COALESCE(sum(i.idx_tup_read), 0) + max(t.seq_tup_read)
 FROM pg_stat_user_tables t
 LEFT JOIN pg_stat_user_indexes i ON i.relid = t.relid AND i.indexrelname <> 'jobs_pkey'
-WHERE t.relname = 'jobs')sql");
+WHERE t.relname = 'jobs')sql",
+                                   &row);
   JobsReads reads;
-  if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-    reads.scans = std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10);
-    reads.rows_read = std::strtoll(PQgetvalue(r, 0, 1), nullptr, 10);
-  } else {
-    ADD_FAILURE() << "reading pg_stat_user_indexes failed: " << PQerrorMessage(conn);
+  if (!error.empty() || row.size() != 2) {
+    ADD_FAILURE() << "reading pg_stat_user_indexes failed: " << error;
+    return reads;
   }
-  PQclear(r);
+  reads.scans = std::strtoll(row[0].c_str(), nullptr, 10);
+  reads.rows_read = std::strtoll(row[1].c_str(), nullptr, 10);
   return reads;
+}
+
+// True once no session but the asking one is connected to the database at `url`.
+bool OnlySessionLeft(const std::string& url) {
+  std::vector<std::string> row;
+  const std::string error = PgExec(url,
+                                   "SELECT count(*) FROM pg_stat_activity "
+                                   "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                                   &row);
+  return error.empty() && row.size() == 1 && row[0] == "0";
 }
 
 class PostgresClaimPlanTest : public JobStoreTest {};
@@ -59,9 +68,7 @@ TEST_P(PostgresClaimPlanTest, AClaimReadsTheHeadOfTheQueueWhenStatisticsPredateT
   }
   ASSERT_TRUE(store_->InsertJobs(backlog).ok());
 
-  PGconn* conn = PQconnectdb(db_->url().c_str());
-  ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
-  const JobsReads before = ReadJobsStatistics(conn);
+  const JobsReads before = ReadJobsStatistics(db_->url());
 
   auto claimed = store_->ClaimJobs({"worker-1", {"default"}, {"noop", "sleep"}, kClaimed, 30s});
   ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
@@ -72,18 +79,13 @@ TEST_P(PostgresClaimPlanTest, AClaimReadsTheHeadOfTheQueueWhenStatisticsPredateT
   // the latest, as it exits, before it leaves pg_stat_activity. Close the store's
   // connections, wait until their backends are gone, then read what the claim cost.
   store_.reset();
-  bool others_gone = false;
+  bool others_gone = OnlySessionLeft(db_->url());
   for (int i = 0; i < 300 && !others_gone; ++i) {
-    PGresult* r = PQexec(conn,
-                         "SELECT count(*) FROM pg_stat_activity "
-                         "WHERE datname = current_database() AND pid <> pg_backend_pid()");
-    others_gone = PQresultStatus(r) == PGRES_TUPLES_OK && std::string(PQgetvalue(r, 0, 0)) == "0";
-    PQclear(r);
-    if (!others_gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    others_gone = OnlySessionLeft(db_->url());
   }
   ASSERT_TRUE(others_gone) << "the store's connections never closed";
-  const JobsReads after = ReadJobsStatistics(conn);
-  PQfinish(conn);
+  const JobsReads after = ReadJobsStatistics(db_->url());
   ASSERT_GT(after.scans, before.scans) << "the claim's statistics never arrived";
   EXPECT_LT(after.rows_read - before.rows_read, 100)
       << "claiming " << kClaimed << " jobs read " << (after.rows_read - before.rows_read)

@@ -33,7 +33,8 @@ std::string WithDatabase(const std::string& url, const std::string& name) {
 
 }  // namespace
 
-std::string PgExec(const std::string& url, const std::string& sql) {
+std::string PgExec(const std::string& url, const std::string& sql,
+                   std::vector<std::string>* first_row) {
   PGconn* conn = PQconnectdb(url.c_str());
   std::string error;
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -41,7 +42,11 @@ std::string PgExec(const std::string& url, const std::string& sql) {
   } else {
     PGresult* res = PQexec(conn, sql.c_str());
     const ExecStatusType st = PQresultStatus(res);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) error = PQresultErrorMessage(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+      error = PQresultErrorMessage(res);
+    } else if (first_row != nullptr && PQntuples(res) > 0) {
+      for (int col = 0; col < PQnfields(res); ++col) first_row->push_back(PQgetvalue(res, 0, col));
+    }
     PQclear(res);
   }
   PQfinish(conn);

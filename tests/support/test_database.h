@@ -41,8 +41,10 @@ class TestDatabase {
 std::vector<std::string> AllBackends();
 
 // Runs one statement on its own connection to a PostgreSQL server (as an administrator
-// would); returns "" or the error text.
-std::string PgExec(const std::string& url, const std::string& sql);
+// would); returns "" or the error text. With `first_row`, the first row's values (as text)
+// go there.
+std::string PgExec(const std::string& url, const std::string& sql,
+                   std::vector<std::string>* first_row = nullptr);
 
 // A fixed starting instant for ManualEnv, so tests can move time freely.
 TimePoint TestEpoch();
